@@ -1,0 +1,18 @@
+//! Music genre classification from raw audio, in Rust and WebAssembly.
+//!
+//! The pipeline mirrors librosa 0.11 with default parameters: audio is
+//! resampled to [`SAMPLE_RATE`], turned into the 498-float feature vector
+//! described in [`layout`], and classified by an embedded dense network.
+
+pub mod dsp;
+pub mod error;
+pub mod features;
+pub mod layout;
+pub mod stats;
+
+pub use error::Error;
+pub use features::{extract, features};
+pub use layout::N_FEATURES;
+
+/// Sample rate of the analysis, in Hz (librosa's default `sr`).
+pub const SAMPLE_RATE: u32 = 22050;
