@@ -15,6 +15,13 @@ pub enum Error {
     UnsupportedSampleRate { sample_rate: u32 },
     /// The channel count is zero or does not divide the interleaved length.
     BadChannels { channels: usize, len: usize },
+    /// A parameter is outside its valid range.
+    InvalidParameter {
+        name: &'static str,
+        reason: &'static str,
+    },
+    /// A computation that cannot fail on valid sizes failed (a bug).
+    Internal { what: &'static str },
 }
 
 impl fmt::Display for Error {
@@ -41,6 +48,10 @@ impl fmt::Display for Error {
                 f,
                 "{len} interleaved samples cannot be split into {channels} channels"
             ),
+            Error::InvalidParameter { name, reason } => {
+                write!(f, "invalid parameter {name}: {reason}")
+            }
+            Error::Internal { what } => write!(f, "internal error in {what}"),
         }
     }
 }

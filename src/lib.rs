@@ -8,11 +8,13 @@ pub mod dsp;
 pub mod error;
 pub mod features;
 pub mod layout;
+pub mod mel_image;
 pub mod stats;
 
 pub use error::Error;
 pub use features::{extract, features};
 pub use layout::N_FEATURES;
+pub use mel_image::{mel_image, MelImage};
 
 /// Sample rate of the analysis, in Hz (librosa's default `sr`).
 pub const SAMPLE_RATE: u32 = 22050;
