@@ -96,7 +96,22 @@ pub fn spectral(y: &[f32], groups: Groups) -> Result<Spectral, Error> {
     spectral_checked(y, groups)
 }
 
+/// chroma_stft statistics of mono samples at [`SAMPLE_RATE`] with a given
+/// tuning (fraction of a chroma bin) instead of the estimated one.
+pub fn chroma_stft_stats(y: &[f32], tuning: f64) -> Result<RowStats, Error> {
+    check(y, SAMPLE_RATE)?;
+    let groups = Groups {
+        chroma: true,
+        ..Groups::NONE
+    };
+    Ok(run(y, groups, Some(tuning))?.chroma)
+}
+
 fn spectral_checked(y: &[f32], groups: Groups) -> Result<Spectral, Error> {
+    run(y, groups, None)
+}
+
+fn run(y: &[f32], groups: Groups, chroma_tuning: Option<f64>) -> Result<Spectral, Error> {
     let sr = SAMPLE_RATE as f64;
     let frames = n_frames(y.len());
     let mut stft = Stft::new();
@@ -112,7 +127,7 @@ fn spectral_checked(y: &[f32], groups: Groups) -> Result<Spectral, Error> {
         tuning_chroma: 0.0,
         tuning_cqt: 0.0,
     };
-    let want_tuning = groups.tuning || groups.chroma;
+    let want_tuning = groups.tuning || (groups.chroma && chroma_tuning.is_none());
     let mut track_power = PitchTracker::new(sr);
     let mut track_mag = PitchTracker::new(sr);
     let mut mel_max = f32::NEG_INFINITY;
@@ -140,7 +155,9 @@ fn spectral_checked(y: &[f32], groups: Groups) -> Result<Spectral, Error> {
             }
         }
     }
-    if want_tuning {
+    if let Some(t) = chroma_tuning {
+        out.tuning_chroma = t;
+    } else if want_tuning {
         out.tuning_chroma = track_power.estimate(N_CHROMA as u32);
     }
     if groups.tuning {
@@ -203,7 +220,7 @@ pub fn check(samples: &[f32], sample_rate: u32) -> Result<(), Error> {
 
 /// Mono mix of interleaved samples: the mean of the channels, frame by frame.
 pub fn downmix(interleaved: &[f32], channels: usize) -> Result<Vec<f32>, Error> {
-    if channels == 0 || interleaved.len() % channels != 0 {
+    if channels == 0 || !interleaved.len().is_multiple_of(channels) {
         return Err(Error::BadChannels {
             channels,
             len: interleaved.len(),
