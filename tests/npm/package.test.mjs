@@ -1,0 +1,153 @@
+// The npm package as a user gets it: `npm pack`, a fresh Vite app that
+// installs the tarball and imports the package, built and run in headless
+// Chromium. Needs the package built (npm run build) and network access to
+// the npm registry for Vite.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { ROOT } from '../../scripts/build.mjs';
+import { serve } from '../../scripts/serve.mjs';
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const VITE = '8.3.8';
+
+const MAIN_JS = `
+import { createClassifier, GENRES, GenreError } from 'genre-classifier';
+
+// Two seconds of a chord with a beat, at 44.1 kHz (resampled by the core).
+function signal(sampleRate, seconds) {
+  const y = new Float32Array(sampleRate * seconds);
+  for (let i = 0; i < y.length; i++) {
+    const t = i / sampleRate;
+    const beat = Math.exp(-20 * (t % 0.5));
+    y[i] = 0.3 * Math.sin(2 * Math.PI * 220 * t) + 0.2 * Math.sin(2 * Math.PI * 330 * t) + 0.3 * beat * Math.sin(2 * Math.PI * 60 * t);
+  }
+  return y;
+}
+
+async function main() {
+  const out = { genres: GENRES };
+  for (const worker of [true, false]) {
+    const classifier = await createClassifier({ worker });
+    const samples = signal(44100, 2);
+    const features = await classifier.features(samples, 44100);
+    const progress = [];
+    const result = await classifier.classifySamples(samples, 44100, {
+      onProgress: (fraction, stage) => progress.push([fraction, stage]),
+    });
+    let error = null;
+    try {
+      await classifier.classifySamples(new Float32Array(0), 44100);
+    } catch (e) {
+      error = { isGenreError: e instanceof GenreError, name: e.name, code: e.code, message: e.message };
+    }
+    const again = await classifier.features(samples, 44100);
+    out[worker ? 'worker' : 'local'] = {
+      featureLength: features.length,
+      featuresFinite: features.every(Number.isFinite),
+      sameAfterError: again.every((v, i) => v === features[i]),
+      samplesIntact: samples.length === 88200,
+      result,
+      progress,
+      error,
+    };
+    classifier.terminate();
+  }
+  return out;
+}
+main().then((r) => { window.__result = r; }, (e) => { window.__error = String(e && e.stack || e); });
+`;
+
+const INDEX_HTML = `<!doctype html><html><head><meta charset="utf-8"><title>package test</title></head>
+<body><script type="module" src="/main.js"></script></body></html>`;
+
+function sh(cmd, args, cwd) {
+  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+function checkClassification(c, label) {
+  const names = c.probabilities.map((p) => p.genre);
+  assert.equal(names.length, 10, label);
+  const sum = c.probabilities.reduce((s, p) => s + p.probability, 0);
+  assert.ok(Math.abs(sum - 1) < 1e-4, `${label}: probabilities sum to ${sum}`);
+  for (const p of c.probabilities) assert.ok(p.probability >= 0 && p.probability <= 1, label);
+  const best = c.probabilities.reduce((a, b) => (b.probability > a.probability ? b : a));
+  assert.equal(c.genre, best.genre, label);
+  assert.equal(c.top3.length, 3, label);
+  assert.equal(c.top3[0].genre, c.genre, label);
+  assert.ok(c.top3[0].probability >= c.top3[1].probability && c.top3[1].probability >= c.top3[2].probability, label);
+  assert.ok(Math.abs(c.duration - 2) < 1e-3, `${label}: duration ${c.duration}`);
+  assert.equal(c.sampleRate, 44100, label);
+  assert.ok(Array.isArray(c.windows) && c.windows.length >= 1, label);
+  for (const w of c.windows) {
+    assert.ok(w.start >= 0 && w.end > w.start && w.end <= c.duration + 1e-6, `${label}: window ${w.start}-${w.end}`);
+    assert.equal(w.probabilities.length, 10, label);
+    assert.ok(names.includes(w.genre), label);
+  }
+  assert.equal(c.mel, undefined, label);
+}
+
+test('the packed package works in a fresh Vite app in Chromium', { timeout: 600_000 }, async (t) => {
+  assert.ok(existsSync(join(ROOT, 'pkg', 'genre_classifier_bg.wasm')), 'build the package first (npm run build)');
+  const dir = mkdtempSync(join(tmpdir(), 'genre-classifier-app-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const packed = JSON.parse(sh('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], ROOT));
+  const files = packed[0].files.map((f) => f.path);
+  for (const f of ['js/index.js', 'js/index.d.ts', 'js/worker.js', 'pkg/genre_classifier.js', 'pkg/genre_classifier_bg.wasm']) {
+    assert.ok(files.includes(f), `tarball lacks ${f}`);
+  }
+  assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('tests/')), 'tarball holds sources or tests');
+
+  const app = join(dir, 'app');
+  sh('mkdir', ['-p', app], dir);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({
+    name: 'genre-classifier-test-app',
+    private: true,
+    type: 'module',
+    dependencies: { 'genre-classifier': `file:../${packed[0].filename}` },
+    devDependencies: { vite: VITE },
+  }, null, 2));
+  writeFileSync(join(app, 'index.html'), INDEX_HTML);
+  writeFileSync(join(app, 'main.js'), MAIN_JS);
+  sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], app);
+  sh(join(app, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], app);
+
+  const server = await serve({ root: join(app, 'dist'), port: 0, index: '/index.html' });
+  t.after(() => server.close());
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
+  t.after(() => browser.close());
+  const page = await browser.newPage();
+  const logs = [];
+  page.on('console', (m) => logs.push(m.text()));
+  page.on('pageerror', (e) => logs.push(e.message));
+  await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
+  await page.waitForFunction(() => window.__result || window.__error, null, { timeout: 120_000 });
+  const error = await page.evaluate(() => window.__error);
+  assert.equal(error, undefined, `${error}\n${logs.join('\n')}`);
+  const out = await page.evaluate(() => window.__result);
+
+  assert.equal(out.genres.length, 10);
+  for (const mode of ['worker', 'local']) {
+    const r = out[mode];
+    assert.equal(r.featureLength, 498, mode);
+    assert.ok(r.featuresFinite, mode);
+    assert.ok(r.sameAfterError, `${mode}: the classifier serves after an error`);
+    assert.ok(r.samplesIntact, `${mode}: the caller's samples were detached`);
+    checkClassification(r.result, mode);
+    assert.deepEqual(r.result.probabilities.map((p) => p.genre), out.genres, mode);
+    const fractions = r.progress.map(([f]) => f);
+    assert.ok(fractions.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= fractions[i - 1])), `${mode}: progress ${fractions}`);
+    assert.deepEqual(r.progress.at(-1), [1, 'done'], mode);
+    assert.deepEqual([r.error.isGenreError, r.error.name, r.error.code], [true, 'GenreError', 'empty'], mode);
+  }
+  assert.deepEqual(out.worker.result, out.local.result, 'worker and calling thread agree');
+});
