@@ -36,13 +36,9 @@ async function main() {
     const classifier = await createClassifier({ worker });
     const samples = signal(44100, 2);
     const features = await classifier.features(samples, 44100);
-    const progress = [];
-    const result = await classifier.classifySamples(samples, 44100, {
-      onProgress: (fraction, stage) => progress.push([fraction, stage]),
-    });
     let error = null;
     try {
-      await classifier.classifySamples(new Float32Array(0), 44100);
+      await classifier.features(new Float32Array(0), 44100);
     } catch (e) {
       error = { isGenreError: e instanceof GenreError, name: e.name, code: e.code, message: e.message };
     }
@@ -52,8 +48,6 @@ async function main() {
       featuresFinite: features.every(Number.isFinite),
       sameAfterError: again.every((v, i) => v === features[i]),
       samplesIntact: samples.length === 88200,
-      result,
-      progress,
       error,
     };
     classifier.terminate();
@@ -68,28 +62,6 @@ const INDEX_HTML = `<!doctype html><html><head><meta charset="utf-8"><title>pack
 
 function sh(cmd, args, cwd) {
   return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-}
-
-function checkClassification(c, label) {
-  const names = c.probabilities.map((p) => p.genre);
-  assert.equal(names.length, 10, label);
-  const sum = c.probabilities.reduce((s, p) => s + p.probability, 0);
-  assert.ok(Math.abs(sum - 1) < 1e-4, `${label}: probabilities sum to ${sum}`);
-  for (const p of c.probabilities) assert.ok(p.probability >= 0 && p.probability <= 1, label);
-  const best = c.probabilities.reduce((a, b) => (b.probability > a.probability ? b : a));
-  assert.equal(c.genre, best.genre, label);
-  assert.equal(c.top3.length, 3, label);
-  assert.equal(c.top3[0].genre, c.genre, label);
-  assert.ok(c.top3[0].probability >= c.top3[1].probability && c.top3[1].probability >= c.top3[2].probability, label);
-  assert.ok(Math.abs(c.duration - 2) < 1e-3, `${label}: duration ${c.duration}`);
-  assert.equal(c.sampleRate, 44100, label);
-  assert.ok(Array.isArray(c.windows) && c.windows.length >= 1, label);
-  for (const w of c.windows) {
-    assert.ok(w.start >= 0 && w.end > w.start && w.end <= c.duration + 1e-6, `${label}: window ${w.start}-${w.end}`);
-    assert.equal(w.probabilities.length, 10, label);
-    assert.ok(names.includes(w.genre), label);
-  }
-  assert.equal(c.mel, undefined, label);
 }
 
 test('the packed package works in a fresh Vite app in Chromium', { timeout: 600_000 }, async (t) => {
@@ -142,12 +114,6 @@ test('the packed package works in a fresh Vite app in Chromium', { timeout: 600_
     assert.ok(r.featuresFinite, mode);
     assert.ok(r.sameAfterError, `${mode}: the classifier serves after an error`);
     assert.ok(r.samplesIntact, `${mode}: the caller's samples were detached`);
-    checkClassification(r.result, mode);
-    assert.deepEqual(r.result.probabilities.map((p) => p.genre), out.genres, mode);
-    const fractions = r.progress.map(([f]) => f);
-    assert.ok(fractions.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= fractions[i - 1])), `${mode}: progress ${fractions}`);
-    assert.deepEqual(r.progress.at(-1), [1, 'done'], mode);
     assert.deepEqual([r.error.isGenreError, r.error.name, r.error.code], [true, 'GenreError', 'empty'], mode);
   }
-  assert.deepEqual(out.worker.result, out.local.result, 'worker and calling thread agree');
 });
