@@ -10,6 +10,8 @@ pub mod features;
 pub mod layout;
 pub mod mel_image;
 pub mod stats;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use error::Error;
 pub use features::{extract, features};
