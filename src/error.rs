@@ -65,7 +65,9 @@ impl Error {
             Error::TooShort { .. } => "too-short",
             Error::NonFinite { .. } => "non-finite",
             Error::UnsupportedSampleRate { .. } => "sample-rate",
-            Error::BadChannels { .. } => "internal",
+            Error::BadChannels { .. } | Error::InvalidParameter { .. } | Error::Internal { .. } => {
+                "internal"
+            }
         }
     }
 }
