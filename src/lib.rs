@@ -13,6 +13,8 @@ pub mod features;
 pub mod layout;
 pub mod model;
 pub mod stats;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use classify::{classify, classify_with_progress, Classification, GenreProbability, Window};
 pub use error::Error;
