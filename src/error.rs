@@ -107,6 +107,14 @@ impl Error {
             Error::NonFinite { .. } => "non-finite",
             Error::UnsupportedSampleRate { .. } => "sample-rate",
             Error::BadChannels { .. } => "internal",
+            Error::UnrecognizedFormat
+            | Error::NoAudioTrack
+            | Error::UnsupportedCodec { .. }
+            | Error::Truncated { .. }
+            | Error::Corrupt { .. }
+            | Error::Io { .. } => "decode",
+            Error::InvalidModel { .. } | Error::ModelVersion { .. } | Error::NoModel => "model",
+            Error::Cancelled => "cancelled",
         }
     }
 }
@@ -128,5 +136,8 @@ mod tests {
         assert_eq!(Error::NonFinite { index: 0 }.code(), "non-finite");
         let rate = Error::UnsupportedSampleRate { sample_rate: 1 };
         assert_eq!(rate.code(), "sample-rate");
+        assert_eq!(Error::Cancelled.code(), "cancelled");
+        assert_eq!(Error::NoModel.code(), "model");
+        assert_eq!(Error::UnrecognizedFormat.code(), "decode");
     }
 }
