@@ -1,11 +1,13 @@
 //! Times the feature extractor on raw little-endian f32 samples at 22050 Hz.
 //!
 //! Usage: `time_features <samples.f32> [runs]`. Prints one JSON object with
-//! the median and minimum seconds of `extract` and of the STFT-based groups
-//! alone, over `runs` runs (default 20) after one warm-up run.
+//! the median and minimum seconds of `extract`, of the STFT-based groups
+//! alone and of the tonnetz stage alone, over `runs` runs (default 20) after
+//! one warm-up run each.
 
 use std::time::Instant;
 
+use genre_classifier::dsp::tonnetz::tonnetz_stats;
 use genre_classifier::features::{spectral, Groups};
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -39,10 +41,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     let (extract_median, extract_min) = time(runs, || genre_classifier::extract(&y));
     let (stft_median, stft_min) = time(runs, || spectral(&y, Groups::ALL));
+    let (tonnetz_median, _) = time(runs, || tonnetz_stats(&y, 0.0));
     println!(
         "{{\"samples\": {}, \"runs\": {runs}, \"extract_median_s\": {extract_median:.6}, \
          \"extract_min_s\": {extract_min:.6}, \"stft_groups_median_s\": {stft_median:.6}, \
-         \"stft_groups_min_s\": {stft_min:.6}}}",
+         \"stft_groups_min_s\": {stft_min:.6}, \"tonnetz_median_s\": {tonnetz_median:.6}}}",
         y.len()
     );
     Ok(())
