@@ -162,3 +162,31 @@ pub fn classify_js(
     }
     to_js(&result?, rate)
 }
+
+/// Mel spectrogram of mono `samples` at `sampleRate` Hz in dB, for display:
+/// `{ nMels, nColumns, secondsPerColumn, db }` with `db` a `Float32Array`,
+/// row-major (`db[mel * nColumns + column]`, row 0 the lowest band) and at
+/// most `maxColumns` columns.
+#[wasm_bindgen(js_name = melImage)]
+pub fn mel_image_js(
+    samples: &[f32],
+    #[wasm_bindgen(js_name = sampleRate)] rate: f64,
+    #[wasm_bindgen(js_name = maxColumns)] max_columns: f64,
+) -> Result<JsValue, JsValue> {
+    let rate = sample_rate(rate)?;
+    // Anything but a positive number becomes 0, which mel_image rejects.
+    let max_columns = if max_columns.is_finite() && max_columns > 0.0 {
+        max_columns as usize
+    } else {
+        0
+    };
+    let image = crate::mel_image(samples, rate, max_columns)?;
+    let out = js_sys::Object::new();
+    let set =
+        |key: &str, value: JsValue| js_sys::Reflect::set(&out, &JsValue::from_str(key), &value);
+    set("nMels", (image.n_mels as f64).into())?;
+    set("nColumns", (image.n_columns as f64).into())?;
+    set("secondsPerColumn", image.seconds_per_column.into())?;
+    set("db", js_sys::Float32Array::from(&image.db[..]).into())?;
+    Ok(out.into())
+}
