@@ -9,6 +9,10 @@ pub const HOP: usize = 512;
 /// Number of frequency bins of one STFT frame.
 pub const N_BINS: usize = N_FFT / 2 + 1;
 
+pub mod chroma_cqt;
+pub mod cqt;
+pub mod decimate;
+mod decimate_taps;
 pub mod resample;
 pub mod tonnetz;
 
