@@ -10,6 +10,15 @@ use genre_classifier::layout::N_TONNETZ;
 /// Largest per-statistic error, relative to the largest librosa magnitude.
 const TOLERANCE: f64 = 1e-3;
 
+/// A statistic may exceed [`TOLERANCE`] only when soxr's float32 rounding
+/// alone moves librosa's own value further (fixture `soxr_rounding`: librosa
+/// with soxr's decimation filter evaluated exactly); such cases are printed.
+/// This happens where the CQT sees nothing but -110 dB leakage (a chirp
+/// above the top bin), so the rounding noise decides the chroma.
+fn allowed(rounding: f64) -> f64 {
+    TOLERANCE.max(rounding)
+}
+
 #[test]
 fn tonnetz_statistics_match_librosa() {
     let golden = fixture("tonnetz.json");
@@ -53,9 +62,13 @@ fn tonnetz_statistics_match_librosa() {
                 continue;
             }
             let rel = diff / scale;
+            let rounding = case["soxr_rounding"][*stat].as_f64().unwrap();
             worst = worst.max(rel);
             line += &format!(" {stat} {rel:.2e}");
             if rel > TOLERANCE {
+                line += &format!(" (soxr rounding alone: {rounding:.2e})");
+            }
+            if rel > allowed(rounding) {
                 failures.push(format!("{name} {stat}: relative error {rel:.3e}"));
             }
         }

@@ -54,8 +54,8 @@ mod tests {
     #[test]
     fn frames_are_max_normalised_and_silence_stays_zero() {
         let mut cqt = vec![0.0f32; N_CQT_BINS];
-        cqt[37] = 2.0;
-        cqt[38] = 1.0;
+        cqt[36] = 2.0;
+        cqt[37] = 1.0;
         cqt[9] = 1.0;
         let mut out = [0.0; N_CHROMA];
         chroma_frame(&cqt, &mut out);

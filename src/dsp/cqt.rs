@@ -202,14 +202,7 @@ impl CqtPlan {
                 // Centred frame with zero padding: x[t * hop - n / 2 + k].
                 let first = (t * oct.hop) as isize - (n / 2) as isize;
                 let buf = &mut frame[..n];
-                for (k, v) in buf.iter_mut().enumerate() {
-                    let j = first + k as isize;
-                    *v = if j >= 0 && (j as usize) < x.len() {
-                        x[j as usize]
-                    } else {
-                        0.0
-                    };
-                }
+                copy_padded(x, first, buf);
                 let spec = &mut spec[..n / 2 + 1];
                 let scratch_len = fft.get_scratch_len();
                 let _ = fft.process_with_scratch(buf, spec, &mut scratch[..scratch_len]);
@@ -228,6 +221,21 @@ impl CqtPlan {
         }
         n_frames
     }
+}
+
+/// Copies `x[first..first + out.len()]` into `out`, zero outside `x`.
+fn copy_padded(x: &[f32], first: isize, out: &mut [f32]) {
+    let n = out.len() as isize;
+    let lo = first.clamp(0, x.len() as isize);
+    let hi = (first + n).clamp(0, x.len() as isize);
+    if lo >= hi {
+        out.fill(0.0);
+        return;
+    }
+    let (a, b) = ((lo - first) as usize, (hi - first) as usize);
+    out[..a].fill(0.0);
+    out[a..b].copy_from_slice(&x[lo as usize..hi as usize]);
+    out[b..].fill(0.0);
 }
 
 /// librosa's `__vqt_filter_fft` for one octave, with the per-octave

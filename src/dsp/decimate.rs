@@ -15,7 +15,7 @@ use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 use super::decimate_taps::{HALF, TAPS};
 
 /// FFT size of one overlap-save block.
-const BLOCK_FFT: usize = 4096;
+const BLOCK_FFT: usize = 8192;
 /// Length of the full (two-sided) filter.
 const FILTER_LEN: usize = 2 * HALF + 1;
 /// Full-rate outputs produced per block (even, so blocks stay in phase).
@@ -126,7 +126,20 @@ mod tests {
     #[test]
     fn fft_blocks_match_direct_filter_at_all_lengths() {
         let mut s = 1u32;
-        for n in [1usize, 2, 3, 4, 5, 190, 379, 380, 3717, 3718, 3719, 9001] {
+        for n in [
+            1usize,
+            2,
+            3,
+            4,
+            5,
+            600,
+            1201,
+            1202,
+            STEP - 1,
+            STEP,
+            STEP + 1,
+            3 * STEP + 7,
+        ] {
             let x: Vec<f32> = (0..n)
                 .map(|_| {
                     s = s.wrapping_mul(1664525).wrapping_add(1013904223);
