@@ -1,9 +1,9 @@
 //! soxr 2:1 decimation and CQT magnitudes against librosa 0.11 (fixtures
 //! from tests/parity/make_cqt_golden.py).
 
-mod common;
+mod cqt_common;
 
-use common::{excerpt_errors, fixture, floats, render};
+use cqt_common::{excerpt_errors, fixture, floats, render};
 use genre_classifier::dsp::cqt::{CqtPlan, N_CQT_BINS};
 use genre_classifier::dsp::decimate::halve;
 

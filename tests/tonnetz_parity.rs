@@ -1,9 +1,9 @@
 //! Tonnetz mean/min/max against librosa 0.11 (fixtures from
 //! tests/parity/make_cqt_golden.py).
 
-mod common;
+mod cqt_common;
 
-use common::{fixture, floats, read_flac, render};
+use cqt_common::{fixture, floats, read_flac, render};
 use genre_classifier::dsp::tonnetz::tonnetz_stats;
 use genre_classifier::layout::N_TONNETZ;
 
