@@ -16,6 +16,7 @@ pub mod cqt;
 pub mod db;
 pub mod decimate;
 mod decimate_taps;
+pub mod dot;
 pub mod mel;
 pub mod mfcc;
 pub mod resample;
