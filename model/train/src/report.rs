@@ -142,6 +142,10 @@ pub fn render(ctx: &Context) -> String {
          outer training set a stratified {}-fold clip-level cross-validation picks the \
          candidate with the best balanced accuracy; the outer test fold is never seen by \
          the selection.\n\
+         - **Training length.** The number of gradient steps is fixed by the run-time \
+         budget, not selected. During development the whole protocol also ran with 20 and \
+         200 steps on an earlier feature set (tonnetz not yet implemented); having seen \
+         those held-out results is a mild exposure of the test folds.\n\
          - **Evaluation.** Stratified {}-fold cross-validation at clip level (all windows of \
          a clip on the same side), seed {}.\n\
          - **Baselines on the same folds.** Majority class (the most frequent genre of the \
