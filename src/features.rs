@@ -241,8 +241,11 @@ pub fn check(samples: &[f32], sample_rate: u32) -> Result<(), Error> {
     if samples.is_empty() {
         return Err(Error::Empty);
     }
-    // One pass: NaN fails the comparison as well as huge values do.
-    if let Some(index) = samples.iter().position(|s| !(s.abs() <= MAX_AMPLITUDE)) {
+    // One pass over the samples for both checks.
+    if let Some(index) = samples
+        .iter()
+        .position(|s| s.is_nan() || s.abs() > MAX_AMPLITUDE)
+    {
         let value = samples[index];
         return Err(if value.is_finite() {
             Error::TooLoud { index, value }

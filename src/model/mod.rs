@@ -246,7 +246,7 @@ fn check_output_bounds(layers: &[Dense]) -> Result<(), Error> {
             .fold(0.0, f64::max);
         let bias = l.bias.iter().fold(0.0f64, |m, b| m.max(b.abs() as f64));
         bound = row * bound + bias;
-        if !(bound <= MAX_OUTPUT_BOUND) {
+        if bound.is_nan() || bound > MAX_OUTPUT_BOUND {
             return Err(invalid(format!(
                 "layer {i} can reach {bound:e}: the weights are too large"
             )));
