@@ -9,6 +9,10 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 mod bad_input;
 mod errors;
+mod mel;
+mod parity;
+#[path = "../common/signals.rs"]
+mod signals;
 
 /// The `name`, `code` and `message` of a thrown JavaScript error.
 pub fn error_parts(err: &JsValue) -> (String, String, String) {
