@@ -30,6 +30,87 @@ function signal(sampleRate, seconds) {
   return y;
 }
 
+// A 16-bit PCM mono WAV file of \`samples\`.
+function wavBytes(samples, sampleRate) {
+  const b = new DataView(new ArrayBuffer(44 + 2 * samples.length));
+  const ascii = (at, str) => [...str].forEach((ch, i) => b.setUint8(at + i, ch.charCodeAt(0)));
+  ascii(0, 'RIFF'); b.setUint32(4, 36 + 2 * samples.length, true); ascii(8, 'WAVEfmt ');
+  b.setUint32(16, 16, true); b.setUint16(20, 1, true); b.setUint16(22, 1, true);
+  b.setUint32(24, sampleRate, true); b.setUint32(28, 2 * sampleRate, true);
+  b.setUint16(32, 2, true); b.setUint16(34, 16, true); ascii(36, 'data');
+  b.setUint32(40, 2 * samples.length, true);
+  samples.forEach((x, i) => b.setInt16(44 + 2 * i, Math.round(x * 32767), true));
+  return new Uint8Array(b.buffer);
+}
+
+// Bad inputs, each with the error codes that are a defined answer to it
+// (null: a result is defined too).
+function badInputs() {
+  const good = signal(22050, 1);
+  const withSample = (v) => { const y = good.slice(); y[300] = v; return y; };
+  const wav = wavBytes(good, 22050);
+  const text = new TextEncoder().encode('Track list: 1. Intro, 2. Outro. '.repeat(100));
+  const noise = Uint8Array.from({ length: 5000 }, (_, i) => (i * 2654435761) >>> 24);
+  return {
+    samples: [
+      ['empty', new Float32Array(0), 22050, ['empty']],
+      ['one sample', new Float32Array(1), 22050, ['too-short']],
+      ['shorter than a frame', good.slice(0, 2047), 22050, ['too-short']],
+      ['NaN', withSample(NaN), 22050, ['non-finite']],
+      ['+Inf', withSample(Infinity), 22050, ['non-finite']],
+      ['-Inf', withSample(-Infinity), 22050, ['non-finite']],
+      ['too loud', withSample(1e30), 22050, ['non-finite']],
+      ['rate 7999 Hz', good, 7999, ['sample-rate']],
+      ['rate NaN', good, NaN, ['sample-rate']],
+      ['rate 44100.5 Hz', good, 44100.5, ['sample-rate']],
+      ['all zeros', new Float32Array(44100), 22050, null],
+      ['DC offset', new Float32Array(44100).fill(0.5), 22050, null],
+      ['square wave', Float32Array.from({ length: 44100 }, (_, i) => ((i / 50) | 0) % 2 ? 1 : -1), 22050, null],
+      ['denormals', new Float32Array(44100).fill(1e-45), 22050, null],
+      ['8 kHz', signal(8000, 2), 8000, null],
+      ['192 kHz', signal(192000, 1), 192000, null],
+    ],
+    files: [
+      ['empty file', new Uint8Array(0), 'empty.wav', ['empty', 'decode']],
+      ['WAV cut in its header', wav.slice(0, 20), 'cut.wav', ['decode']],
+      ['WAV header only', wav.slice(0, 44), 'header.wav', ['decode', 'empty', 'too-short']],
+      ['text named .mp3', text, 'song.mp3', ['decode']],
+      ['noise named .flac', noise, 'noise.flac', ['decode']],
+      ['MP3 frame header only', Uint8Array.of(0xff, 0xfb, 0x90, 0x64), 'cut.mp3', ['decode']],
+      ['fLaC magic only', new TextEncoder().encode('fLaC'), 'cut.flac', ['decode']],
+    ],
+  };
+}
+
+// Each bad input rejects with a GenreError (or resolves, where that is
+// defined), and the classifier then still answers a good request.
+async function badInputRun(classifier, reference) {
+  const good = signal(44100, 2);
+  const out = [];
+  const { samples, files } = badInputs();
+  const attempt = async (name, codes, call) => {
+    const row = { name, codes };
+    try {
+      const value = await call();
+      row.ok = true;
+      row.finite = Array.isArray(value) || ArrayBuffer.isView(value) ? Array.from(value).every(Number.isFinite) : true;
+    } catch (e) {
+      row.ok = false;
+      row.isGenreError = e instanceof GenreError;
+      row.code = e.code;
+      row.message = e.message;
+    }
+    const next = await classifier.features(good, 44100);
+    row.servesNext = next.length === reference.length && next.every((v, i) => v === reference[i]);
+    out.push(row);
+  };
+  for (const [name, y, rate, codes] of samples) await attempt(name, codes, () => classifier.features(y, rate));
+  for (const [name, bytes, file, codes] of files) {
+    await attempt(name, codes, () => classifier.classifyFile(new File([bytes], file)));
+  }
+  return out;
+}
+
 async function main() {
   const out = { genres: GENRES };
   for (const worker of [true, false]) {
@@ -43,12 +124,14 @@ async function main() {
       error = { isGenreError: e instanceof GenreError, name: e.name, code: e.code, message: e.message };
     }
     const again = await classifier.features(samples, 44100);
+    const bad = await badInputRun(classifier, features);
     out[worker ? 'worker' : 'local'] = {
       featureLength: features.length,
       featuresFinite: features.every(Number.isFinite),
       sameAfterError: again.every((v, i) => v === features[i]),
       samplesIntact: samples.length === 88200,
       error,
+      bad,
     };
     classifier.terminate();
   }
@@ -115,5 +198,17 @@ test('the packed package works in a fresh Vite app in Chromium', { timeout: 600_
     assert.ok(r.sameAfterError, `${mode}: the classifier serves after an error`);
     assert.ok(r.samplesIntact, `${mode}: the caller's samples were detached`);
     assert.deepEqual([r.error.isGenreError, r.error.name, r.error.code], [true, 'GenreError', 'empty'], mode);
+    assert.ok(r.bad.length > 20, mode);
+    for (const b of r.bad) {
+      const what = `${mode}: ${b.name}: ${JSON.stringify(b)}`;
+      assert.ok(b.servesNext, `${what}: the classifier no longer serves`);
+      if (b.ok) {
+        assert.equal(b.codes, null, `${what}: accepted`);
+        assert.ok(b.finite, what);
+      } else {
+        assert.ok(b.isGenreError, what);
+        if (b.codes !== null) assert.ok(b.codes.includes(b.code), what);
+      }
+    }
   }
 });
