@@ -45,4 +45,36 @@ impl fmt::Display for Error {
     }
 }
 
+impl Error {
+    /// Short stable code of the error kind, as the JavaScript API reports it
+    /// (`"empty"`, `"too-short"`, `"non-finite"`, `"sample-rate"`, ...).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Empty => "empty",
+            Error::TooShort { .. } => "too-short",
+            Error::NonFinite { .. } => "non-finite",
+            Error::UnsupportedSampleRate { .. } => "sample-rate",
+            Error::BadChannels { .. } => "internal",
+        }
+    }
+}
+
 impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_follow_the_javascript_contract() {
+        assert_eq!(Error::Empty.code(), "empty");
+        let short = Error::TooShort {
+            samples: 1,
+            min_samples: 2048,
+        };
+        assert_eq!(short.code(), "too-short");
+        assert_eq!(Error::NonFinite { index: 0 }.code(), "non-finite");
+        let rate = Error::UnsupportedSampleRate { sample_rate: 1 };
+        assert_eq!(rate.code(), "sample-rate");
+    }
+}

@@ -58,7 +58,7 @@ pub fn check(samples: &[f32], sample_rate: u32) -> Result<(), Error> {
 
 /// Mono mix of interleaved samples: the mean of the channels, frame by frame.
 pub fn downmix(interleaved: &[f32], channels: usize) -> Result<Vec<f32>, Error> {
-    if channels == 0 || interleaved.len() % channels != 0 {
+    if channels == 0 || !interleaved.len().is_multiple_of(channels) {
         return Err(Error::BadChannels {
             channels,
             len: interleaved.len(),

@@ -9,6 +9,8 @@ pub mod error;
 pub mod features;
 pub mod layout;
 pub mod stats;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use error::Error;
 pub use features::{extract, features};

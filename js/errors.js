@@ -1,0 +1,32 @@
+/**
+ * The one error type of the package: `name` is "GenreError" and `code` says
+ * what went wrong ("empty", "too-short", "non-finite", "sample-rate",
+ * "decode", "cancelled", "model" or "internal").
+ */
+export class GenreError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = 'GenreError';
+    this.code = code;
+  }
+}
+
+/** The error as a plain object that survives postMessage. */
+export function serializeError(err) {
+  const e = asGenreError(err);
+  return { code: e.code, message: e.message };
+}
+
+/** A GenreError for anything thrown: GenreErrors pass through, the rest become "internal". */
+export function asGenreError(err) {
+  if (err instanceof GenreError) return err;
+  if (err && err.name === 'GenreError' && typeof err.code === 'string') {
+    return new GenreError(err.code, err.message);
+  }
+  const detail = err && err.message ? err.message : String(err);
+  return new GenreError('internal', `internal error: ${detail}`);
+}
+
+export function cancelled() {
+  return new GenreError('cancelled', 'the request was cancelled');
+}

@@ -1,0 +1,30 @@
+// Module worker: runs the WebAssembly core off the main thread.
+// Messages in:  { id, op, samples, sampleRate, melColumns, wasmUrl }
+// Messages out: { id, type: "progress", fraction, stage }
+//               { id, type: "result", value } | { id, type: "error", error: { code, message } }
+
+import { run, isBroken } from './engine.js';
+import { serializeError } from './errors.js';
+
+self.onmessage = async (event) => {
+  const { id, wasmUrl, ...request } = event.data;
+  try {
+    const value = await run(
+      request,
+      (fraction, stage) => {
+        self.postMessage({ id, type: 'progress', fraction, stage });
+        return true;
+      },
+      wasmUrl,
+    );
+    self.postMessage({ id, type: 'result', value }, transferables(value));
+  } catch (err) {
+    self.postMessage({ id, type: 'error', error: serializeError(err), broken: isBroken() });
+  }
+};
+
+function transferables(value) {
+  if (value instanceof Float32Array) return [value.buffer];
+  if (value && value.mel && value.mel.db instanceof Float32Array) return [value.mel.db.buffer];
+  return [];
+}
