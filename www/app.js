@@ -1,7 +1,7 @@
 // Page wiring: file picking and dropping, the per-file queue, the
 // microphone panel and the offline service worker.
 
-import { classifier } from './classifier.js';
+import { classifier, inWorker } from './classifier.js';
 import { createFileCard } from './card.js';
 import { explain } from './errors.js';
 import { setupMicrophone } from './mic.js';
@@ -27,7 +27,13 @@ function setEngineStatus(state, text) {
 
 function warmUp() {
   classifier().then(
-    () => setEngineStatus('ready', 'Classifier ready. Everything runs on this device.'),
+    () =>
+      setEngineStatus(
+        'ready',
+        inWorker
+          ? 'Classifier ready. Everything runs on this device.'
+          : 'Classifier ready, running on the page’s thread (no worker available). Everything runs on this device.',
+      ),
     (err) => setEngineStatus('error', `The classifier could not start: ${explain(err).detail}`),
   );
 }
@@ -124,10 +130,16 @@ dropzone.addEventListener('click', (e) => {
 
 setupMicrophone({ button: $('mic-button'), panel: $('mic-live'), classifier });
 
+// The service worker wants the whole site as its scope, so that it also
+// serves the package's worker script (in ../js/); where the server does not
+// allow that, it falls back to the page's own folder.
 if ('serviceWorker' in navigator) {
-  navigator.serviceWorker.register('sw.js').catch(() => {
-    // Offline use is a bonus; the page works without it.
-  });
+  navigator.serviceWorker
+    .register('sw.js', { scope: '../' })
+    .catch(() => navigator.serviceWorker.register('sw.js'))
+    .catch(() => {
+      // Offline use is a bonus; the page works without it.
+    });
 }
 
 updateEmpty();

@@ -5,12 +5,17 @@ import { clock, el, genreName, percent } from './format.js';
 import { drawMel } from './mel.js';
 import { timelineFigure } from './timeline.js';
 
-/** One sentence describing the top-3 answer. */
-export function describeTop3(top3) {
-  const [a, b, c] = top3.map((t) => genreName(t.genre).toLowerCase());
+/**
+ * One sentence describing the multi-genre answer. `top3` holds the leading
+ * genres, best first (at most three, possibly none when no genre stands out).
+ */
+export function describeTop3(top3, best) {
+  const names = top3.map((t) => genreName(t.genre).toLowerCase());
+  const [a, b, c] = names;
   const p = top3[0]?.probability ?? 0;
-  if (!b) return `Sounds like ${a}.`;
+  if (!a) return `No genre stands out; the closest is ${genreName(best).toLowerCase()}.`;
   if (p >= 0.7) return `Clearly ${a}.`;
+  if (!b) return `Mostly ${a}.`;
   if (p >= 0.4) return c ? `Mostly ${a}, with elements of ${b} and ${c}.` : `Mostly ${a}, with elements of ${b}.`;
   return c ? `A blend of ${a}, ${b} and ${c}, with no clear winner.` : `A blend of ${a} and ${b}.`;
 }
@@ -28,10 +33,10 @@ function verdict(result) {
       el('span', { class: 'verdict-genre', 'data-genre': result.genre, text: genreName(result.genre) }),
       top ? el('span', { class: 'verdict-conf', text: `${percent(top.probability)} sure` }) : null,
     ),
-    el('p', { class: 'top3', text: describeTop3(top3) }),
+    el('p', { class: 'top3', text: describeTop3(top3, result.genre) }),
     el(
       'ol',
-      { class: 'top3-list', 'aria-label': 'Top three genres' },
+      { class: 'top3-list', 'aria-label': 'Leading genres', hidden: top3.length === 0 },
       top3.map((t) =>
         el(
           'li',

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { startServer } from './server.mjs';
+import { serve } from '../../scripts/serve.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ARTIFACTS = join(ROOT, 'tests', 'artifacts');
@@ -66,6 +66,28 @@ function gtzanClip(genre) {
   return { name, buffer: readFileSync(join(dir, name)) };
 }
 
+/** The package's static server on a free port; close() and listen() again (same port) for the offline test. */
+async function startServer() {
+  let http = null;
+  let port = 0;
+  const api = {
+    async listen() {
+      http = await serve({ port, root: process.env.PAGE_ROOT || ROOT });
+      port = http.address().port;
+      api.origin = `http://127.0.0.1:${port}`;
+      api.pageUrl = `${api.origin}/www/`;
+    },
+    async close() {
+      if (!http) return;
+      http.closeAllConnections();
+      await new Promise((r) => http.close(r));
+      http = null;
+    },
+  };
+  await api.listen();
+  return api;
+}
+
 let server;
 let browser;
 
@@ -81,8 +103,8 @@ after(async () => {
 });
 
 /** A fresh context and page that record every request, console error and CSP violation. */
-async function openPage(contextOptions = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...contextOptions });
+async function openPage(contextOptions = {}, from = browser) {
+  const context = await from.newContext({ viewport: { width: 1280, height: 900 }, ...contextOptions });
   const requests = [];
   const problems = [];
   context.on('request', (r) => requests.push(r.url()));
@@ -161,6 +183,7 @@ async function cardOutcomes(page, count) {
           text: b.querySelector('.bar-value').textContent,
         })),
         top3: [...card.querySelectorAll('.top3-list .chip')].map((c) => c.dataset.genre),
+        summary: card.querySelector('.top3')?.textContent ?? null,
         windows: Number(card.dataset.windows ?? 0),
         timelineRows: [...card.querySelectorAll('.timeline-table tbody tr')].map((r) => r.lastElementChild.textContent),
         timelineLabel: card.querySelector('.timeline-strip')?.getAttribute('aria-label') ?? null,
@@ -182,8 +205,10 @@ function checkClassified(card) {
   const best = card.bars.reduce((a, b) => (b.probability > a.probability ? b : a));
   assert.equal(best.genre, card.genre, `${card.name}: the shown genre is the most probable one`);
   assert.deepEqual(card.bars.filter((b) => b.top).map((b) => b.genre), [card.genre]);
-  const ranked = [...card.bars].sort((a, b) => b.probability - a.probability).slice(0, 3).map((b) => b.genre);
-  assert.deepEqual(card.top3, ranked, `${card.name}: top 3`);
+  const ranked = [...card.bars].sort((a, b) => b.probability - a.probability).map((b) => b.genre);
+  assert.ok(card.top3.length <= 3, `${card.name}: at most three leading genres`);
+  assert.deepEqual(card.top3, ranked.slice(0, card.top3.length), `${card.name}: leading genres, best first`);
+  assert.ok(card.summary && card.summary.length > 5, `${card.name}: a multi-genre sentence`);
   assert.ok(card.melPixels, `${card.name}: mel spectrogram drawn`);
   assert.ok(card.melPixels.width > 10 && card.melPixels.height > 10, `${card.name}: mel image size`);
   assert.ok(card.melPixels.distinct > 20, `${card.name}: the mel image is not flat`);
@@ -313,5 +338,49 @@ test('the page works offline once loaded', { timeout: 300_000 }, async () => {
   } finally {
     await server.listen();
     await context.close();
+  }
+});
+
+test('microphone mode classifies what the microphone hears', { timeout: 120_000 }, async () => {
+  // Chromium's fake capture device plays a beeping tone; the fake UI grants access.
+  const micBrowser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [...LAUNCH_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
+  });
+  try {
+    const { page, requests, problems } = await openPage({ permissions: ['microphone'] }, micBrowser);
+    await page.click('#mic-button');
+    assert.equal(await page.getAttribute('#mic-button', 'aria-pressed'), 'true');
+    assert.match(await page.textContent('#mic-button'), /Stop listening/);
+    await page.waitForSelector('#mic-card[data-state="done"]', { timeout: 60_000 });
+    const probs = await page.$$eval('#mic-card .bar', (bars) => bars.map((b) => Number(b.dataset.probability)));
+    assert.equal(probs.length, 10);
+    assert.ok(Math.abs(probs.reduce((a, b) => a + b, 0) - 1) < 1e-4);
+    assert.ok(GENRES.includes(await page.getAttribute('#mic-card', 'data-result-genre')));
+    await page.click('#mic-button');
+    assert.equal(await page.getAttribute('#mic-button', 'aria-pressed'), 'false');
+    checkOffsite(requests, server.origin);
+    assert.deepEqual(problems, [], 'no console errors');
+  } finally {
+    await micBrowser.close();
+  }
+});
+
+test('microphone mode explains a refused permission', { timeout: 120_000 }, async () => {
+  // Without the fake UI flag and without the permission, the request is refused.
+  const micBrowser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [...LAUNCH_ARGS, '--use-fake-device-for-media-stream'],
+  });
+  try {
+    const { page, problems } = await openPage({}, micBrowser);
+    await page.click('#mic-button');
+    await page.waitForSelector('#mic-card[data-state="error"]', { timeout: 30_000 });
+    assert.equal(await page.getAttribute('#mic-card', 'data-error-code'), 'permission');
+    assert.match(await page.textContent('#mic-card [role="alert"]'), /Microphone access was denied/);
+    assert.equal(await page.getAttribute('#mic-button', 'aria-pressed'), 'false');
+    assert.deepEqual(problems, [], 'no console errors');
+  } finally {
+    await micBrowser.close();
   }
 });
