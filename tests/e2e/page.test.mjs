@@ -318,6 +318,59 @@ test('every control is reachable and named for keyboard and screen-reader users'
   await context.close();
 });
 
+/** Text whose contrast with its background is below WCAG AA (4.5:1, or 3:1 for large text). */
+function lowContrastText() {
+  const parse = (c) => {
+    const m = c.match(/rgba?\(([^)]+)\)/);
+    if (!m) return null;
+    const [r, g, b, a = 1] = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
+    return { r, g, b, a };
+  };
+  const lum = ({ r, g, b }) => {
+    const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c && c.a > 0.5) return c;
+    }
+    return parse(getComputedStyle(document.documentElement).backgroundColor) ?? { r: 255, g: 255, b: 255 };
+  };
+  const bad = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!node.textContent.trim() || !el.checkVisibility({ visibilityProperty: true })) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || el.closest('.visually-hidden, [hidden]')) continue;
+    const fg = parse(style.color);
+    const bg = background(el);
+    const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+    const ratio = (hi + 0.05) / (lo + 0.05);
+    const size = parseFloat(style.fontSize);
+    const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+    if (ratio < (large ? 3 : 4.5)) bad.push(`${ratio.toFixed(2)}:1 "${node.textContent.trim().slice(0, 40)}"`);
+  }
+  return bad;
+}
+
+for (const colorScheme of ['light', 'dark']) {
+  test(`text meets WCAG AA contrast in ${colorScheme} mode`, { timeout: 300_000 }, async () => {
+    const { context, page, problems } = await openPage({ colorScheme });
+    const clip = gtzanClip('jazz');
+    await pickFiles(page, [
+      { name: clip.name, mimeType: 'audio/flac', buffer: clip.buffer },
+      { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not audio') },
+    ]);
+    await cardOutcomes(page, 2);
+    await page.click('.timeline-text summary');
+    assert.deepEqual(await page.evaluate(lowContrastText), []);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+}
+
 test('the page works offline once loaded', { timeout: 300_000 }, async () => {
   const { context, page, problems } = await openPage();
   await page.evaluate(async () => {
