@@ -15,6 +15,30 @@ pub enum Error {
     UnsupportedSampleRate { sample_rate: u32 },
     /// The channel count is zero or does not divide the interleaved length.
     BadChannels { channels: usize, len: usize },
+    /// The bytes are not audio in any container this build can read.
+    UnrecognizedFormat,
+    /// The container holds no audio track.
+    NoAudioTrack,
+    /// The audio is encoded with a codec this build cannot decode.
+    UnsupportedCodec { codec: String },
+    /// The stream ends before the length its header announces.
+    Truncated { frames: u64, expected_frames: u64 },
+    /// The stream is damaged beyond decoding.
+    Corrupt { message: String },
+    /// The file could not be read.
+    Io { message: String },
+    /// The model file is malformed, inconsistent or holds non-finite values.
+    InvalidModel { reason: String },
+    /// The model file was written for another format or feature layout.
+    ModelVersion {
+        what: &'static str,
+        found: u16,
+        expected: u16,
+    },
+    /// No trained model is embedded in this build.
+    NoModel,
+    /// The caller asked to stop through the progress callback.
+    Cancelled,
 }
 
 impl fmt::Display for Error {
@@ -41,6 +65,34 @@ impl fmt::Display for Error {
                 f,
                 "{len} interleaved samples cannot be split into {channels} channels"
             ),
+            Error::UnrecognizedFormat => write!(
+                f,
+                "not a recognised audio file (supported: WAV, FLAC, MP3, Ogg Vorbis)"
+            ),
+            Error::NoAudioTrack => write!(f, "the file holds no audio track"),
+            Error::UnsupportedCodec { codec } => {
+                write!(f, "unsupported audio codec: {codec}")
+            }
+            Error::Truncated {
+                frames,
+                expected_frames,
+            } => write!(
+                f,
+                "the audio is truncated: {frames} of {expected_frames} frames present"
+            ),
+            Error::Corrupt { message } => write!(f, "the audio is damaged: {message}"),
+            Error::Io { message } => write!(f, "cannot read the file: {message}"),
+            Error::InvalidModel { reason } => write!(f, "invalid model file: {reason}"),
+            Error::ModelVersion {
+                what,
+                found,
+                expected,
+            } => write!(
+                f,
+                "model file has {what} {found}, this build needs {expected}"
+            ),
+            Error::NoModel => write!(f, "no trained model is embedded in this build"),
+            Error::Cancelled => write!(f, "cancelled"),
         }
     }
 }
@@ -55,6 +107,14 @@ impl Error {
             Error::NonFinite { .. } => "non-finite",
             Error::UnsupportedSampleRate { .. } => "sample-rate",
             Error::BadChannels { .. } => "internal",
+            Error::UnrecognizedFormat
+            | Error::NoAudioTrack
+            | Error::UnsupportedCodec { .. }
+            | Error::Truncated { .. }
+            | Error::Corrupt { .. }
+            | Error::Io { .. } => "decode",
+            Error::InvalidModel { .. } | Error::ModelVersion { .. } | Error::NoModel => "model",
+            Error::Cancelled => "cancelled",
         }
     }
 }
@@ -76,5 +136,8 @@ mod tests {
         assert_eq!(Error::NonFinite { index: 0 }.code(), "non-finite");
         let rate = Error::UnsupportedSampleRate { sample_rate: 1 };
         assert_eq!(rate.code(), "sample-rate");
+        assert_eq!(Error::Cancelled.code(), "cancelled");
+        assert_eq!(Error::NoModel.code(), "model");
+        assert_eq!(Error::UnrecognizedFormat.code(), "decode");
     }
 }

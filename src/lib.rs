@@ -4,17 +4,23 @@
 //! resampled to [`SAMPLE_RATE`], turned into the 498-float feature vector
 //! described in [`layout`], and classified by an embedded dense network.
 
+pub mod classify;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod decode;
 pub mod dsp;
 pub mod error;
 pub mod features;
 pub mod layout;
+pub mod model;
 pub mod stats;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
+pub use classify::{classify, classify_with_progress, Classification, GenreProbability, Window};
 pub use error::Error;
 pub use features::{extract, features};
 pub use layout::N_FEATURES;
+pub use model::Model;
 
 /// Sample rate of the analysis, in Hz (librosa's default `sr`).
 pub const SAMPLE_RATE: u32 = 22050;

@@ -1,0 +1,326 @@
+//! Track classification: windows, per-window probabilities, their average.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::features::{check, extract};
+use crate::model::Model;
+use crate::SAMPLE_RATE;
+
+/// Probabilities at or below this are left out of [`Classification::top3`].
+pub const TOP3_MIN_PROBABILITY: f32 = 0.15;
+
+/// One genre and its probability.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GenreProbability {
+    pub genre: String,
+    pub probability: f32,
+}
+
+/// The result for one analysis window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Window {
+    pub start_s: f32,
+    pub end_s: f32,
+    /// Most probable genre of this window.
+    pub genre: String,
+    /// Probability of each genre, in model order.
+    pub probabilities: Vec<f32>,
+}
+
+/// The result for a whole track.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Classification {
+    pub duration_s: f32,
+    /// Most probable genre of the track.
+    pub genre: String,
+    /// Every genre, in model order, with the mean of its window probabilities.
+    pub probabilities: Vec<GenreProbability>,
+    /// Genres above [`TOP3_MIN_PROBABILITY`], best first, at most three.
+    pub top3: Vec<GenreProbability>,
+    /// Per-window results, in time order; together they cover the track.
+    pub windows: Vec<Window>,
+}
+
+/// Classifies mono `samples` at `sample_rate` Hz with the embedded model.
+pub fn classify(samples: &[f32], sample_rate: u32) -> Result<Classification, Error> {
+    Model::embedded()?.classify(samples, sample_rate)
+}
+
+/// [`classify`] reporting `(windows done, windows in total)` after each
+/// window (and once before the first); the callback returns `false` to stop,
+/// which ends the call with [`Error::Cancelled`].
+pub fn classify_with_progress(
+    samples: &[f32],
+    sample_rate: u32,
+    progress: &mut dyn FnMut(usize, usize) -> bool,
+) -> Result<Classification, Error> {
+    Model::embedded()?.classify_with_progress(samples, sample_rate, progress)
+}
+
+/// Sample ranges of the analysis windows of a signal of `len` samples:
+/// windows of `window` samples every `hop` samples, plus one ending at the
+/// last sample when the regular ones stop short of it. A signal no longer
+/// than one window is a single window over all of it.
+pub fn window_ranges(len: usize, window: usize, hop: usize) -> Vec<Range<usize>> {
+    let hop = hop.max(1);
+    if len <= window {
+        return std::iter::once(0..len).collect();
+    }
+    let mut ranges: Vec<Range<usize>> = (0..=(len - window))
+        .step_by(hop)
+        .map(|s| s..s + window)
+        .collect();
+    if ranges.last().is_some_and(|r| r.end < len) {
+        ranges.push(len - window..len);
+    }
+    ranges
+}
+
+/// Window length and hop of `model`, in samples at [`SAMPLE_RATE`].
+pub fn window_samples(model: &Model) -> (usize, usize) {
+    let sr = SAMPLE_RATE as f32;
+    (
+        (model.window_s() * sr).round() as usize,
+        (model.hop_s() * sr).round().max(1.0) as usize,
+    )
+}
+
+impl Model {
+    /// Classifies mono `samples` at `sample_rate` Hz.
+    pub fn classify(&self, samples: &[f32], sample_rate: u32) -> Result<Classification, Error> {
+        self.classify_with_progress(samples, sample_rate, &mut |_, _| true)
+    }
+
+    /// [`Model::classify`] with a progress callback, as in
+    /// [`classify_with_progress`].
+    pub fn classify_with_progress(
+        &self,
+        samples: &[f32],
+        sample_rate: u32,
+        progress: &mut dyn FnMut(usize, usize) -> bool,
+    ) -> Result<Classification, Error> {
+        check(samples, sample_rate)?;
+        let y = crate::dsp::resample::to_analysis_rate(samples, sample_rate);
+        let (window, hop) = window_samples(self);
+        let ranges = window_ranges(y.len(), window, hop);
+        let total = ranges.len();
+        if !progress(0, total) {
+            return Err(Error::Cancelled);
+        }
+        let n = self.genres().len();
+        let mut sum = vec![0.0f64; n];
+        let mut windows = Vec::with_capacity(total);
+        let sr = SAMPLE_RATE as f32;
+        for (i, r) in ranges.into_iter().enumerate() {
+            let features = extract(&y[r.clone()])?;
+            let p = self.predict(&features);
+            for (s, &v) in sum.iter_mut().zip(&p) {
+                *s += v as f64;
+            }
+            windows.push(Window {
+                start_s: r.start as f32 / sr,
+                end_s: r.end as f32 / sr,
+                genre: self.genres()[argmax(&p)].clone(),
+                probabilities: p,
+            });
+            if !progress(i + 1, total) {
+                return Err(Error::Cancelled);
+            }
+        }
+        let mean: Vec<f32> = sum.iter().map(|s| (s / total as f64) as f32).collect();
+        let probabilities: Vec<GenreProbability> = self
+            .genres()
+            .iter()
+            .zip(&mean)
+            .map(|(g, &p)| GenreProbability {
+                genre: g.clone(),
+                probability: p,
+            })
+            .collect();
+        Ok(Classification {
+            duration_s: (samples.len() as f64 / sample_rate as f64) as f32,
+            genre: self.genres()[argmax(&mean)].clone(),
+            top3: top3(&probabilities),
+            probabilities,
+            windows,
+        })
+    }
+}
+
+/// Index of the largest value (the first of equals).
+fn argmax(v: &[f32]) -> usize {
+    v.iter()
+        .enumerate()
+        .fold((0, f32::NEG_INFINITY), |(bi, bv), (i, &x)| {
+            if x > bv {
+                (i, x)
+            } else {
+                (bi, bv)
+            }
+        })
+        .0
+}
+
+/// Genres above [`TOP3_MIN_PROBABILITY`], best first, at most three.
+fn top3(all: &[GenreProbability]) -> Vec<GenreProbability> {
+    let mut top: Vec<GenreProbability> = all
+        .iter()
+        .filter(|g| g.probability > TOP3_MIN_PROBABILITY)
+        .cloned()
+        .collect();
+    top.sort_by(|a, b| b.probability.total_cmp(&a.probability));
+    top.truncate(3);
+    top
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::test_model;
+
+    /// A few seconds of a chord with a slow tremolo, at `sr` Hz.
+    fn signal(seconds: f32, sr: u32) -> Vec<f32> {
+        let n = (seconds * sr as f32) as usize;
+        (0..n)
+            .map(|i| {
+                let t = i as f32 / sr as f32;
+                let am = 0.6 + 0.4 * (2.0 * std::f32::consts::PI * 0.5 * t).sin();
+                am * [220.0, 277.2, 329.6]
+                    .iter()
+                    .map(|f| (2.0 * std::f32::consts::PI * f * t).sin())
+                    .sum::<f32>()
+                    / 3.0
+            })
+            .collect()
+    }
+
+    #[test]
+    fn window_ranges_cover_the_signal() {
+        assert_eq!(window_ranges(10, 4, 2), vec![0..4, 2..6, 4..8, 6..10]);
+        assert_eq!(
+            window_ranges(11, 4, 2),
+            vec![0..4, 2..6, 4..8, 6..10, 7..11]
+        );
+        assert_eq!(window_ranges(3, 4, 2), vec![0..3]);
+        assert_eq!(window_ranges(4, 4, 2), vec![0..4]);
+        for (len, w, h) in [(1000, 100, 30), (999, 100, 100), (5000, 2048, 512)] {
+            let r = window_ranges(len, w, h);
+            assert_eq!(r[0].start, 0);
+            assert_eq!(r.last().unwrap().end, len);
+            assert!(r.iter().all(|x| x.len() == w));
+            assert!(r
+                .windows(2)
+                .all(|p| p[1].start <= p[0].end && p[1].start > p[0].start));
+        }
+    }
+
+    #[test]
+    fn classification_is_consistent() {
+        let m = test_model(11, 24, 2.0, 1.0);
+        let y = signal(5.3, SAMPLE_RATE);
+        let c = m.classify(&y, SAMPLE_RATE).unwrap();
+
+        assert_eq!(c.probabilities.len(), 10);
+        let names: Vec<&str> = c.probabilities.iter().map(|g| g.genre.as_str()).collect();
+        assert_eq!(names, m.genres());
+        let sum: f32 = c.probabilities.iter().map(|g| g.probability).sum();
+        assert!((sum - 1.0).abs() < 1e-5, "{sum}");
+
+        // The track's genre is the most probable one.
+        let best = c
+            .probabilities
+            .iter()
+            .max_by(|a, b| a.probability.total_cmp(&b.probability))
+            .unwrap();
+        assert_eq!(c.genre, best.genre);
+
+        // top3: above the threshold, best first, at most three, none missing.
+        assert!(c.top3.len() <= 3);
+        assert!(c.top3.iter().all(|g| g.probability > TOP3_MIN_PROBABILITY));
+        assert!(c
+            .top3
+            .windows(2)
+            .all(|p| p[0].probability >= p[1].probability));
+        let above = c
+            .probabilities
+            .iter()
+            .filter(|g| g.probability > TOP3_MIN_PROBABILITY)
+            .count();
+        assert_eq!(c.top3.len(), above.min(3));
+
+        // Windows: 2 s every 1 s over 5.3 s, the last one ending at the end.
+        assert!((c.duration_s - 5.3).abs() < 1e-3);
+        let starts: Vec<f32> = c.windows.iter().map(|w| w.start_s).collect();
+        assert_eq!(starts.len(), 5);
+        assert_eq!(starts[..4], [0.0, 1.0, 2.0, 3.0]);
+        assert_eq!(c.windows[0].start_s, 0.0);
+        assert!((c.windows.last().unwrap().end_s - c.duration_s).abs() < 1e-6);
+        for w in &c.windows {
+            assert!((w.end_s - w.start_s - 2.0).abs() < 1e-4);
+            assert_eq!(w.probabilities.len(), 10);
+            assert!((w.probabilities.iter().sum::<f32>() - 1.0).abs() < 1e-5);
+        }
+        // The track probabilities are the window mean.
+        for (i, g) in c.probabilities.iter().enumerate() {
+            let mean: f32 =
+                c.windows.iter().map(|w| w.probabilities[i]).sum::<f32>() / c.windows.len() as f32;
+            assert!((mean - g.probability).abs() < 1e-6);
+        }
+
+        // Deterministic.
+        assert_eq!(m.classify(&y, SAMPLE_RATE).unwrap(), c);
+    }
+
+    #[test]
+    fn short_clip_is_one_window() {
+        let m = test_model(5, 8, 3.0, 1.5);
+        let y = signal(1.0, SAMPLE_RATE);
+        let c = m.classify(&y, SAMPLE_RATE).unwrap();
+        assert_eq!(c.windows.len(), 1);
+        assert_eq!(c.windows[0].start_s, 0.0);
+        assert!((c.windows[0].end_s - 1.0).abs() < 1e-4);
+        assert_eq!(
+            m.classify(&y[..100], SAMPLE_RATE),
+            Err(Error::TooShort {
+                samples: 100,
+                min_samples: crate::features::MIN_SAMPLES
+            })
+        );
+    }
+
+    #[test]
+    fn progress_reports_and_cancels() {
+        let m = test_model(5, 8, 1.0, 1.0);
+        let y = signal(3.0, SAMPLE_RATE);
+        let mut seen = Vec::new();
+        m.classify_with_progress(&y, SAMPLE_RATE, &mut |d, t| {
+            seen.push((d, t));
+            true
+        })
+        .unwrap();
+        assert_eq!(seen, vec![(0, 3), (1, 3), (2, 3), (3, 3)]);
+
+        let mut calls = 0;
+        let r = m.classify_with_progress(&y, SAMPLE_RATE, &mut |d, _| {
+            calls += 1;
+            d < 1
+        });
+        assert_eq!(r, Err(Error::Cancelled));
+        assert_eq!(calls, 2);
+    }
+
+    #[test]
+    fn bad_input_is_an_error() {
+        let m = test_model(5, 8, 1.0, 1.0);
+        assert_eq!(m.classify(&[], SAMPLE_RATE), Err(Error::Empty));
+        let mut y = signal(2.0, SAMPLE_RATE);
+        y[10] = f32::NAN;
+        assert_eq!(
+            m.classify(&y, SAMPLE_RATE),
+            Err(Error::NonFinite { index: 10 })
+        );
+    }
+}

@@ -1,0 +1,452 @@
+//! The genre model: file format, validation, the embedded model and its
+//! forward pass.
+
+pub mod format;
+pub mod network;
+
+use std::sync::OnceLock;
+
+use ndarray::{Array1, Array2, ArrayView2};
+
+pub use format::{DenseLayer, Header, ModelFile, Weights, FORMAT_VERSION, MAGIC};
+pub use network::Dense;
+
+use crate::error::Error;
+use crate::layout::N_FEATURES;
+use format::invalid;
+
+/// The model compiled into this build (empty when none is trained yet).
+static EMBEDDED_BYTES: &[u8] = include_bytes!("../../model/genre.postcard");
+
+/// Most output classes a model file may declare.
+const MAX_GENRES: usize = 256;
+/// Longest analysis window a model file may declare, in seconds.
+const MAX_WINDOW_S: f32 = 600.0;
+
+/// A validated model, ready to classify.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    genres: Vec<String>,
+    window_s: f32,
+    hop_s: f32,
+    mean: Array1<f32>,
+    std: Array1<f32>,
+    layers: Vec<Dense>,
+}
+
+impl Model {
+    /// The model embedded in this build, decoded and validated once.
+    pub fn embedded() -> Result<&'static Model, Error> {
+        static MODEL: OnceLock<Result<Model, Error>> = OnceLock::new();
+        MODEL
+            .get_or_init(|| {
+                if EMBEDDED_BYTES.is_empty() {
+                    Err(Error::NoModel)
+                } else {
+                    Model::from_bytes(EMBEDDED_BYTES)
+                }
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Decodes and validates a model file.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
+        Self::from_file(ModelFile::from_bytes(bytes)?)
+    }
+
+    /// Validates a decoded model file: versions, sizes, finite values.
+    pub fn from_file(file: ModelFile) -> Result<Self, Error> {
+        let h = file.header;
+        if h.magic != MAGIC {
+            return Err(invalid("wrong magic bytes"));
+        }
+        if h.format_version != FORMAT_VERSION {
+            return Err(Error::ModelVersion {
+                what: "format version",
+                found: h.format_version,
+                expected: FORMAT_VERSION,
+            });
+        }
+        if h.layout_version != crate::layout::LAYOUT_VERSION {
+            return Err(Error::ModelVersion {
+                what: "feature layout version",
+                found: h.layout_version,
+                expected: crate::layout::LAYOUT_VERSION,
+            });
+        }
+        if h.genres.len() < 2 || h.genres.len() > MAX_GENRES {
+            return Err(invalid(format!("{} genres", h.genres.len())));
+        }
+        if h.genres.iter().any(|g| g.trim().is_empty()) {
+            return Err(invalid("empty genre name"));
+        }
+        let min_window_s = crate::features::MIN_SAMPLES as f32 / crate::SAMPLE_RATE as f32;
+        if !(h.window_s.is_finite() && (min_window_s..=MAX_WINDOW_S).contains(&h.window_s)) {
+            return Err(invalid(format!("window length {} s", h.window_s)));
+        }
+        if !(h.hop_s.is_finite() && h.hop_s > 0.0 && h.hop_s <= h.window_s) {
+            return Err(invalid(format!("hop {} s", h.hop_s)));
+        }
+        if h.feature_mean.len() != N_FEATURES || h.feature_std.len() != N_FEATURES {
+            return Err(invalid("standardisation vectors are not 498 long"));
+        }
+        if h.feature_mean.iter().any(|v| !v.is_finite()) {
+            return Err(invalid("non-finite feature mean"));
+        }
+        if h.feature_std.iter().any(|v| !(v.is_finite() && *v > 0.0)) {
+            return Err(invalid("feature std must be finite and positive"));
+        }
+        if file.layers.is_empty() {
+            return Err(invalid("no layers"));
+        }
+        let mut layers = Vec::with_capacity(file.layers.len());
+        let mut width = N_FEATURES;
+        for (i, l) in file.layers.iter().enumerate() {
+            let (inputs, outputs) = (l.inputs as usize, l.outputs as usize);
+            if inputs != width || outputs == 0 {
+                return Err(invalid(format!(
+                    "layer {i} is {inputs} -> {outputs}, expected {width} inputs"
+                )));
+            }
+            if Some(l.weights.len()) != inputs.checked_mul(outputs) || l.bias.len() != outputs {
+                return Err(invalid(format!("layer {i} has the wrong number of values")));
+            }
+            let weights = l
+                .weights
+                .to_f32()
+                .ok_or_else(|| invalid(format!("layer {i} has a half weight cut in two")))?;
+            if weights.iter().chain(&l.bias).any(|v| !v.is_finite()) {
+                return Err(invalid(format!("layer {i} holds non-finite values")));
+            }
+            let weights = Array2::from_shape_vec((outputs, inputs), weights)
+                .map_err(|e| invalid(format!("layer {i}: {e}")))?;
+            layers.push(Dense {
+                weights,
+                bias: Array1::from(l.bias.clone()),
+            });
+            width = outputs;
+        }
+        if width != h.genres.len() {
+            return Err(invalid(format!(
+                "{width} outputs for {} genres",
+                h.genres.len()
+            )));
+        }
+        Ok(Model {
+            genres: h.genres,
+            window_s: h.window_s,
+            hop_s: h.hop_s,
+            mean: Array1::from(h.feature_mean),
+            std: Array1::from(h.feature_std),
+            layers,
+        })
+    }
+
+    /// The model as a file, with weights at the given precision.
+    pub fn to_file(&self, half_precision: bool) -> ModelFile {
+        ModelFile {
+            header: Header {
+                magic: MAGIC,
+                format_version: FORMAT_VERSION,
+                layout_version: crate::layout::LAYOUT_VERSION,
+                genres: self.genres.clone(),
+                window_s: self.window_s,
+                hop_s: self.hop_s,
+                feature_mean: self.mean.to_vec(),
+                feature_std: self.std.to_vec(),
+            },
+            layers: self
+                .layers
+                .iter()
+                .map(|l| {
+                    let w: Vec<f32> = l.weights.iter().copied().collect();
+                    DenseLayer {
+                        inputs: l.inputs() as u32,
+                        outputs: l.outputs() as u32,
+                        weights: if half_precision {
+                            Weights::f16_from(&w)
+                        } else {
+                            Weights::F32(w)
+                        },
+                        bias: l.bias.to_vec(),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// Output classes, in model order.
+    pub fn genres(&self) -> &[String] {
+        &self.genres
+    }
+    /// Analysis window length, in seconds.
+    pub fn window_s(&self) -> f32 {
+        self.window_s
+    }
+    /// Hop between analysis windows, in seconds.
+    pub fn hop_s(&self) -> f32 {
+        self.hop_s
+    }
+    /// The layers, first to last.
+    pub fn layers(&self) -> &[Dense] {
+        &self.layers
+    }
+
+    /// Class probabilities of a batch of raw feature vectors (one per row).
+    pub fn predict_batch(&self, features: ArrayView2<f32>) -> Result<Array2<f32>, Error> {
+        if features.ncols() != N_FEATURES {
+            return Err(invalid(format!(
+                "{} features given, the model takes {N_FEATURES}",
+                features.ncols()
+            )));
+        }
+        let x = (&features - &self.mean) / &self.std;
+        Ok(network::softmax_rows(network::logits(
+            &self.layers,
+            x.view(),
+        )))
+    }
+
+    /// Class probabilities of one raw feature vector.
+    pub fn predict(&self, features: &[f32; N_FEATURES]) -> Vec<f32> {
+        let x = (&ndarray::ArrayView1::from(&features[..]) - &self.mean) / &self.std;
+        let n = x.len();
+        let x = x.into_shape_with_order((1, n)).unwrap_or_default();
+        network::softmax_rows(network::logits(&self.layers, x.view()))
+            .into_iter()
+            .collect()
+    }
+}
+
+/// A small model with pseudo-random weights, for tests.
+#[cfg(test)]
+pub(crate) fn test_model(seed: u64, hidden: usize, window_s: f32, hop_s: f32) -> Model {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f32 / (1u64 << 53) as f32 - 0.5
+    };
+    let genres: Vec<String> = [
+        "blues",
+        "classical",
+        "country",
+        "disco",
+        "hiphop",
+        "jazz",
+        "metal",
+        "pop",
+        "reggae",
+        "rock",
+    ]
+    .iter()
+    .map(|g| g.to_string())
+    .collect();
+    let mut layer = |inputs: usize, outputs: usize| DenseLayer {
+        inputs: inputs as u32,
+        outputs: outputs as u32,
+        weights: Weights::F32((0..inputs * outputs).map(|_| next() * 0.2).collect()),
+        bias: (0..outputs).map(|_| next() * 0.1).collect(),
+    };
+    let layers = vec![layer(N_FEATURES, hidden), layer(hidden, genres.len())];
+    let file = ModelFile {
+        header: Header {
+            magic: MAGIC,
+            format_version: FORMAT_VERSION,
+            layout_version: crate::layout::LAYOUT_VERSION,
+            genres,
+            window_s,
+            hop_s,
+            feature_mean: vec![0.0; N_FEATURES],
+            feature_std: vec![1.0; N_FEATURES],
+        },
+        layers,
+    };
+    Model::from_file(file).expect("test model is valid")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bytes() -> Vec<u8> {
+        test_model(1, 16, 3.0, 1.5)
+            .to_file(false)
+            .to_bytes()
+            .unwrap()
+    }
+
+    #[test]
+    fn round_trips_through_bytes() {
+        let m = test_model(7, 16, 3.0, 1.5);
+        let back = Model::from_bytes(&m.to_file(false).to_bytes().unwrap()).unwrap();
+        assert_eq!(back, m);
+    }
+
+    #[test]
+    fn half_precision_round_trip_is_close_and_smaller() {
+        let m = test_model(7, 16, 3.0, 1.5);
+        let full = m.to_file(false).to_bytes().unwrap();
+        let half = m.to_file(true).to_bytes().unwrap();
+        assert!(
+            half.len() < full.len() * 6 / 10,
+            "{} vs {}",
+            half.len(),
+            full.len()
+        );
+        let back = Model::from_bytes(&half).unwrap();
+        for (a, b) in m.layers().iter().zip(back.layers()) {
+            for (x, y) in a.weights.iter().zip(b.weights.iter()) {
+                assert!((x - y).abs() <= x.abs() * 1e-3 + 1e-7);
+            }
+        }
+    }
+
+    #[test]
+    fn every_truncation_is_an_error() {
+        let b = bytes();
+        for len in 0..b.len() {
+            assert!(Model::from_bytes(&b[..len]).is_err(), "length {len}");
+        }
+    }
+
+    #[test]
+    fn corrupted_bytes_never_panic() {
+        let b = bytes();
+        let mut state = 12345u32;
+        for i in 0..4000 {
+            let mut c = b.clone();
+            state = state.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            // Flip bytes, mostly in the header where lengths live.
+            let pos = if i % 2 == 0 {
+                (state as usize >> 8) % 64.min(c.len())
+            } else {
+                (state as usize >> 8) % c.len()
+            };
+            c[pos] ^= (state >> 3) as u8 | 1;
+            let _ = Model::from_bytes(&c);
+        }
+    }
+
+    #[test]
+    fn rejects_wrong_magic_versions_and_trailing_bytes() {
+        let mut b = bytes();
+        b[0] = b'X';
+        assert!(matches!(
+            Model::from_bytes(&b),
+            Err(Error::InvalidModel { .. })
+        ));
+
+        let mut f = test_model(1, 16, 3.0, 1.5).to_file(false);
+        f.header.format_version = FORMAT_VERSION + 1;
+        assert!(matches!(
+            Model::from_bytes(&f.to_bytes().unwrap()),
+            Err(Error::ModelVersion {
+                what: "format version",
+                ..
+            })
+        ));
+
+        let mut f = test_model(1, 16, 3.0, 1.5).to_file(false);
+        f.header.layout_version = crate::layout::LAYOUT_VERSION + 1;
+        assert!(matches!(
+            Model::from_bytes(&f.to_bytes().unwrap()),
+            Err(Error::ModelVersion {
+                what: "feature layout version",
+                ..
+            })
+        ));
+
+        let mut b = bytes();
+        b.push(0);
+        assert!(matches!(
+            Model::from_bytes(&b),
+            Err(Error::InvalidModel { .. })
+        ));
+    }
+
+    #[test]
+    fn rejects_inconsistent_sizes_and_values() {
+        let base = test_model(1, 16, 3.0, 1.5).to_file(false);
+        type Edit = Box<dyn Fn(&mut ModelFile)>;
+        let cases: Vec<(&str, Edit)> = vec![
+            (
+                "nan weight",
+                Box::new(|f| {
+                    if let Weights::F32(w) = &mut f.layers[0].weights {
+                        w[3] = f32::NAN;
+                    }
+                }),
+            ),
+            (
+                "inf bias",
+                Box::new(|f| f.layers[1].bias[0] = f32::INFINITY),
+            ),
+            ("zero std", Box::new(|f| f.header.feature_std[5] = 0.0)),
+            (
+                "nan mean",
+                Box::new(|f| f.header.feature_mean[0] = f32::NAN),
+            ),
+            (
+                "short mean",
+                Box::new(|f| {
+                    f.header.feature_mean.pop();
+                }),
+            ),
+            (
+                "missing weight",
+                Box::new(|f| {
+                    if let Weights::F32(w) = &mut f.layers[0].weights {
+                        w.pop();
+                    }
+                }),
+            ),
+            ("wrong inputs", Box::new(|f| f.layers[0].inputs = 497)),
+            ("layer chain", Box::new(|f| f.layers[1].inputs = 15)),
+            (
+                "genre count",
+                Box::new(|f| {
+                    f.header.genres.pop();
+                }),
+            ),
+            ("no layers", Box::new(|f| f.layers.clear())),
+            ("empty genre", Box::new(|f| f.header.genres[2] = " ".into())),
+            ("window", Box::new(|f| f.header.window_s = 0.01)),
+            ("hop", Box::new(|f| f.header.hop_s = 0.0)),
+            ("hop > window", Box::new(|f| f.header.hop_s = 4.0)),
+            ("nan window", Box::new(|f| f.header.window_s = f32::NAN)),
+        ];
+        for (name, edit) in cases {
+            let mut f = base.clone();
+            edit(&mut f);
+            let r = Model::from_bytes(&f.to_bytes().unwrap());
+            assert!(
+                matches!(r, Err(Error::InvalidModel { .. })),
+                "{name}: {r:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn predictions_are_probabilities() {
+        let m = test_model(3, 32, 3.0, 1.5);
+        let mut x = [0.0f32; N_FEATURES];
+        for (i, v) in x.iter_mut().enumerate() {
+            *v = (i as f32 * 0.37).sin() * 3.0;
+        }
+        let p = m.predict(&x);
+        assert_eq!(p.len(), 10);
+        assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-5);
+        assert!(p.iter().all(|&v| (0.0..=1.0).contains(&v)));
+        let batch = m
+            .predict_batch(
+                ndarray::Array2::from_shape_vec((1, N_FEATURES), x.to_vec())
+                    .unwrap()
+                    .view(),
+            )
+            .unwrap();
+        assert_eq!(batch.row(0).to_vec(), p);
+    }
+}

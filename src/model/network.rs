@@ -1,0 +1,92 @@
+//! The dense network's forward pass.
+
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
+
+/// One fully connected layer, weights `[outputs, inputs]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dense {
+    pub(crate) weights: Array2<f32>,
+    pub(crate) bias: Array1<f32>,
+}
+
+impl Dense {
+    /// Number of inputs.
+    pub fn inputs(&self) -> usize {
+        self.weights.ncols()
+    }
+    /// Number of outputs.
+    pub fn outputs(&self) -> usize {
+        self.weights.nrows()
+    }
+}
+
+/// Logits of a batch of standardised inputs (one row each): ReLU after every
+/// layer but the last.
+pub fn logits(layers: &[Dense], x: ArrayView2<f32>) -> Array2<f32> {
+    let mut h = x.to_owned();
+    for (i, layer) in layers.iter().enumerate() {
+        h = h.dot(&layer.weights.t()) + &layer.bias;
+        if i + 1 < layers.len() {
+            h.mapv_inplace(|v| v.max(0.0));
+        }
+    }
+    h
+}
+
+/// Softmax of each row, computed stably.
+pub fn softmax_rows(mut z: Array2<f32>) -> Array2<f32> {
+    for mut row in z.axis_iter_mut(Axis(0)) {
+        let max = row.fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+        row.mapv_inplace(|v| (v - max).exp());
+        let sum = row.sum();
+        row /= sum;
+    }
+    z
+}
+
+/// Softmax of one vector.
+pub fn softmax(z: ArrayView1<f32>) -> Array1<f32> {
+    let n = z.len();
+    softmax_rows(
+        z.to_owned()
+            .into_shape_with_order((1, n))
+            .unwrap_or_default(),
+    )
+    .into_shape_with_order(n)
+    .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn relu_between_layers_and_linear_last() {
+        let layers = [
+            Dense {
+                weights: array![[1.0, 0.0], [0.0, -1.0]],
+                bias: array![0.0, 0.0],
+            },
+            Dense {
+                weights: array![[1.0, 1.0]],
+                bias: array![0.5],
+            },
+        ];
+        // Hidden: [2, -3] -> ReLU [2, 0]; out: 2 + 0 + 0.5.
+        let out = logits(&layers, array![[2.0, 3.0]].view());
+        assert_eq!(out, array![[2.5]]);
+        // Negative final outputs are kept (no ReLU on the last layer).
+        let out = logits(&layers, array![[-4.0, 0.0]].view());
+        assert_eq!(out, array![[0.5]]);
+    }
+
+    #[test]
+    fn softmax_is_stable_and_normalised() {
+        let p = softmax(array![1000.0, 1000.0, -1000.0].view());
+        assert!((p[0] - 0.5).abs() < 1e-6 && (p[1] - 0.5).abs() < 1e-6);
+        assert_eq!(p[2], 0.0);
+        let p = softmax(array![0.0, (2.0f32).ln()].view());
+        assert!((p[1] - 2.0 / 3.0).abs() < 1e-6);
+    }
+}

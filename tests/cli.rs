@@ -1,0 +1,135 @@
+//! The `genre` command line, run on files written at test time.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn genre(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_genre"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// A temporary folder with three good WAV files, a truncated WAV, a text file
+/// named .mp3, a text file named .txt and a model file.
+fn workspace() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let stereo: Vec<f32> = common::sine(330.0, 0.4, 2.5, 22050)
+        .into_iter()
+        .flat_map(|s| [s, 0.5 * s])
+        .collect();
+    std::fs::write(d.join("a.wav"), common::wav_bytes(&stereo, 2, 22050)).unwrap();
+    let hi_rate = common::sine(330.0, 0.4, 1.5, 44100);
+    std::fs::write(d.join("c.wav"), common::wav_bytes(&hi_rate, 1, 44100)).unwrap();
+    let mono = common::sine(880.0, 0.3, 4.0, 22050);
+    std::fs::write(d.join("b.wav"), common::wav_bytes(&mono, 1, 22050)).unwrap();
+    let bad = common::wav_bytes(&mono, 1, 22050);
+    std::fs::write(d.join("bad.wav"), &bad[..bad.len() / 3]).unwrap();
+    std::fs::write(d.join("fake.mp3"), "not an mp3, just text\n").unwrap();
+    std::fs::write(d.join("notes.txt"), "ignored\n").unwrap();
+    let model = d.join("model.postcard");
+    std::fs::write(&model, common::model_bytes(3, 1.0, 0.5)).unwrap();
+    (dir, model)
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn classify_json_one_object_per_file() {
+    let (dir, model) = workspace();
+    let a = dir.path().join("a.wav");
+    let b = dir.path().join("b.wav");
+    let out = genre(&["classify", "--json", "--model", s(&model), s(&a), s(&b)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["file"], s(&a));
+    assert_eq!(lines[1]["file"], s(&b));
+    for (v, duration) in lines.iter().zip([2.5, 4.0]) {
+        assert!((v["duration_s"].as_f64().unwrap() - duration).abs() < 1e-3);
+        let p = v["probabilities"].as_object().unwrap();
+        assert_eq!(p.len(), 10);
+        let sum: f64 = p.values().map(|x| x.as_f64().unwrap()).sum();
+        assert!((sum - 1.0).abs() < 1e-4);
+        let best = p
+            .iter()
+            .max_by(|x, y| x.1.as_f64().partial_cmp(&y.1.as_f64()).unwrap())
+            .unwrap();
+        assert_eq!(v["genre"], best.0.as_str());
+        assert!(v["top3"].as_array().unwrap().len() <= 3);
+        let windows = v["windows"].as_array().unwrap();
+        assert!(!windows.is_empty());
+        assert_eq!(windows[0]["start_s"], 0.0);
+        let end = windows.last().unwrap()["end_s"].as_f64().unwrap();
+        assert!((end - duration).abs() < 1e-3);
+    }
+}
+
+#[test]
+fn folder_keeps_going_past_bad_files_and_fails_at_the_end() {
+    let (dir, model) = workspace();
+    let out = genre(&["classify", "--model", s(&model), s(dir.path())]);
+    assert!(!out.status.success());
+    let stdout = text(&out.stdout);
+    let stderr = text(&out.stderr);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert!(lines[0].contains("a.wav:") && lines[1].contains("b.wav:"));
+    assert!(lines[2].contains("c.wav:"));
+    assert!(
+        stderr.contains("bad.wav") && stderr.contains("truncated"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("fake.mp3") && stderr.contains("not a recognised audio file"));
+    assert!(!stderr.contains("notes.txt") && !stdout.contains("notes.txt"));
+}
+
+#[test]
+fn features_json_has_498_values() {
+    let (dir, _) = workspace();
+    let out = genre(&["features", s(&dir.path().join("c.wav")), "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    assert_eq!(v["sample_rate"], 44100);
+    assert!((v["duration_s"].as_f64().unwrap() - 1.5).abs() < 1e-6);
+    let f = v["features"].as_array().unwrap();
+    assert_eq!(f.len(), 498);
+    assert!(f.iter().all(|x| x.as_f64().is_some_and(f64::is_finite)));
+}
+
+#[test]
+fn unreadable_inputs_are_reported() {
+    let (dir, model) = workspace();
+    let out = genre(&["features", s(&dir.path().join("fake.mp3"))]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("fake.mp3"));
+
+    let out = genre(&[
+        "classify",
+        "--model",
+        s(&dir.path().join("a.wav")),
+        s(&model),
+    ]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("invalid model file"));
+
+    let missing = dir.path().join("missing.flac");
+    let out = genre(&["classify", "--model", s(&model), s(&missing)]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("missing.flac"));
+}
