@@ -314,8 +314,23 @@ test('every control is reachable and named for keyboard and screen-reader users'
       .map((e) => e.outerHTML.slice(0, 80)),
   );
   assert.deepEqual(unnamed, []);
+  await page.focus('#file-input');
+  await page.screenshot({ path: join(ARTIFACTS, 'page-keyboard-focus.png') });
+  const outline = await page.$eval('label[for="file-input"]', (l) => getComputedStyle(l).outlineStyle);
+  assert.equal(outline, 'solid', 'the visible picker button shows keyboard focus');
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+test('animations stop when the user prefers reduced motion', { timeout: 120_000 }, async () => {
+  const durations = {};
+  for (const reducedMotion of ['no-preference', 'reduce']) {
+    const { context, page } = await openPage({ reducedMotion });
+    durations[reducedMotion] = await page.$eval('#mic-button', (b) => parseFloat(getComputedStyle(b).transitionDuration));
+    await context.close();
+  }
+  assert.ok(durations['no-preference'] >= 0.1, `transitions normally (${durations['no-preference']} s)`);
+  assert.ok(durations.reduce < 0.001, `none with reduced motion (${durations.reduce} s)`);
 });
 
 /** Text whose contrast with its background is below WCAG AA (4.5:1, or 3:1 for large text). */
