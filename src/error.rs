@@ -39,6 +39,13 @@ pub enum Error {
     NoModel,
     /// The caller asked to stop through the progress callback.
     Cancelled,
+    /// A parameter is outside its valid range.
+    InvalidParameter {
+        name: &'static str,
+        reason: &'static str,
+    },
+    /// A computation that cannot fail on valid sizes failed (a bug).
+    Internal { what: &'static str },
 }
 
 impl fmt::Display for Error {
@@ -93,6 +100,10 @@ impl fmt::Display for Error {
             ),
             Error::NoModel => write!(f, "no trained model is embedded in this build"),
             Error::Cancelled => write!(f, "cancelled"),
+            Error::InvalidParameter { name, reason } => {
+                write!(f, "invalid parameter {name}: {reason}")
+            }
+            Error::Internal { what } => write!(f, "internal error in {what}"),
         }
     }
 }
@@ -106,7 +117,9 @@ impl Error {
             Error::TooShort { .. } => "too-short",
             Error::NonFinite { .. } => "non-finite",
             Error::UnsupportedSampleRate { .. } => "sample-rate",
-            Error::BadChannels { .. } => "internal",
+            Error::BadChannels { .. } | Error::InvalidParameter { .. } | Error::Internal { .. } => {
+                "internal"
+            }
             Error::UnrecognizedFormat
             | Error::NoAudioTrack
             | Error::UnsupportedCodec { .. }

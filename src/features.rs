@@ -1,9 +1,15 @@
 //! The 498-float feature vector: validation, resampling and the four
 //! feature groups of [`crate::layout`].
 
-use crate::dsp::N_FFT;
+use crate::dsp::chroma_stft::ChromaStft;
+use crate::dsp::mel::MelFilterBank;
+use crate::dsp::mfcc::Mfcc;
+use crate::dsp::stft::{n_frames, Stft};
+use crate::dsp::tuning::PitchTracker;
+use crate::dsp::{db, tonnetz, N_BINS, N_FFT};
 use crate::error::Error;
-use crate::layout::N_FEATURES;
+use crate::layout::{CHROMA, MEL, MFCC, N_CHROMA, N_FEATURES, N_MELS, N_MFCC, TONNETZ};
+use crate::stats::RowStats;
 use crate::SAMPLE_RATE;
 
 /// Lowest accepted input sample rate, in Hz.
@@ -27,7 +33,163 @@ pub fn features(samples: &[f32], sample_rate: u32) -> Result<[f32; N_FEATURES], 
 /// Feature vector of mono samples already at [`SAMPLE_RATE`].
 pub fn extract(y: &[f32]) -> Result<[f32; N_FEATURES], Error> {
     check(y, SAMPLE_RATE)?;
-    Ok(crate::dsp::extract_checked(y))
+    let spectral = spectral_checked(y, Groups::ALL)?;
+    let mut out = [0.0f32; N_FEATURES];
+    spectral.chroma.write_to(&mut out[CHROMA.all()]);
+    spectral.mel.write_to(&mut out[MEL.all()]);
+    spectral.mfcc.write_to(&mut out[MFCC.all()]);
+    tonnetz::tonnetz_stats(y, spectral.tuning_cqt as f32).write_to(&mut out[TONNETZ.all()]);
+    Ok(out)
+}
+
+/// The STFT-based feature groups of a signal and librosa's two tuning
+/// estimates for it.
+#[derive(Debug, Clone)]
+pub struct Spectral {
+    /// chroma_stft statistics (12 rows).
+    pub chroma: RowStats,
+    /// Mel power spectrogram statistics (128 rows).
+    pub mel: RowStats,
+    /// MFCC statistics (20 rows).
+    pub mfcc: RowStats,
+    /// Tuning used by chroma_stft: estimate_tuning on the power
+    /// spectrogram at 12 bins per octave (fraction of a bin).
+    pub tuning_chroma: f64,
+    /// Tuning used by chroma_cqt: estimate_tuning on the magnitude
+    /// spectrogram at 36 bins per octave (fraction of a bin).
+    pub tuning_cqt: f64,
+}
+
+/// Which parts of [`Spectral`] to compute; the others stay empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Groups {
+    pub chroma: bool,
+    pub mel: bool,
+    pub mfcc: bool,
+    pub tuning: bool,
+}
+
+impl Groups {
+    /// Everything [`extract`] needs.
+    pub const ALL: Groups = Groups {
+        chroma: true,
+        mel: true,
+        mfcc: true,
+        tuning: true,
+    };
+    /// Nothing; combine with struct update syntax.
+    pub const NONE: Groups = Groups {
+        chroma: false,
+        mel: false,
+        mfcc: false,
+        tuning: false,
+    };
+}
+
+/// The STFT-based groups of mono samples at [`SAMPLE_RATE`], streaming
+/// frame by frame in two passes: the first gathers the mel statistics, the
+/// global mel maximum (for the dB floor of the MFCC) and the pitch
+/// candidates of both tuning estimates; the second recomputes the frames
+/// for chroma_stft (with its tuning) and the MFCC (with the floor).
+pub fn spectral(y: &[f32], groups: Groups) -> Result<Spectral, Error> {
+    check(y, SAMPLE_RATE)?;
+    spectral_checked(y, groups)
+}
+
+/// chroma_stft statistics of mono samples at [`SAMPLE_RATE`] with a given
+/// tuning (fraction of a chroma bin) instead of the estimated one.
+pub fn chroma_stft_stats(y: &[f32], tuning: f64) -> Result<RowStats, Error> {
+    check(y, SAMPLE_RATE)?;
+    let groups = Groups {
+        chroma: true,
+        ..Groups::NONE
+    };
+    Ok(run(y, groups, Some(tuning))?.chroma)
+}
+
+fn spectral_checked(y: &[f32], groups: Groups) -> Result<Spectral, Error> {
+    run(y, groups, None)
+}
+
+fn run(y: &[f32], groups: Groups, chroma_tuning: Option<f64>) -> Result<Spectral, Error> {
+    let sr = SAMPLE_RATE as f64;
+    let frames = n_frames(y.len());
+    let mut stft = Stft::new();
+    let mut mag = vec![0.0f32; N_BINS];
+    let mut power = vec![0.0f32; N_BINS];
+    let mut mel_frame = [0.0f32; N_MELS];
+    let bank = MelFilterBank::new(sr, N_MELS);
+
+    let mut out = Spectral {
+        chroma: RowStats::new(N_CHROMA),
+        mel: RowStats::new(N_MELS),
+        mfcc: RowStats::new(N_MFCC),
+        tuning_chroma: 0.0,
+        tuning_cqt: 0.0,
+    };
+    let want_tuning = groups.tuning || (groups.chroma && chroma_tuning.is_none());
+    let mut track_power = PitchTracker::new(sr);
+    let mut track_mag = PitchTracker::new(sr);
+    let mut mel_max = f32::NEG_INFINITY;
+
+    // Pass 1: mel statistics, mel maximum, pitch candidates.
+    if groups.mel || groups.mfcc || want_tuning {
+        for t in 0..frames {
+            stft.compute(y, t)?;
+            stft.magnitude(&mut mag);
+            for (p, &m) in power.iter_mut().zip(&mag) {
+                *p = m * m;
+            }
+            if groups.mel || groups.mfcc {
+                bank.apply(&power, &mut mel_frame);
+                mel_max = mel_frame.iter().fold(mel_max, |a, &b| a.max(b));
+                if groups.mel {
+                    out.mel.push(&mel_frame);
+                }
+            }
+            if want_tuning {
+                track_power.push_frame(&power);
+                if groups.tuning {
+                    track_mag.push_frame(&mag);
+                }
+            }
+        }
+    }
+    if let Some(t) = chroma_tuning {
+        out.tuning_chroma = t;
+    } else if want_tuning {
+        out.tuning_chroma = track_power.estimate(N_CHROMA as u32);
+    }
+    if groups.tuning {
+        out.tuning_cqt = track_mag.estimate(36);
+    }
+    drop((track_power, track_mag));
+
+    // Pass 2: chroma with its tuning, MFCC with the global dB floor.
+    if groups.chroma || groups.mfcc {
+        let chroma = ChromaStft::new(sr, N_CHROMA, out.tuning_chroma);
+        let dct = Mfcc::new(N_MELS, N_MFCC);
+        let floor = db::floor(db::power_to_db(mel_max));
+        let mut chroma_frame = [0.0f32; N_CHROMA];
+        let mut mfcc_frame = [0.0f32; N_MFCC];
+        for t in 0..frames {
+            stft.compute(y, t)?;
+            stft.power(&mut power);
+            if groups.chroma {
+                chroma.apply(&power, &mut chroma_frame);
+                out.chroma.push(&chroma_frame);
+            }
+            if groups.mfcc {
+                bank.apply(&power, &mut mel_frame);
+                for m in mel_frame.iter_mut() {
+                    *m = db::power_to_db(*m).max(floor);
+                }
+                dct.apply(&mel_frame, &mut mfcc_frame);
+                out.mfcc.push(&mfcc_frame);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Shortest input accepted at `sample_rate`, in samples.

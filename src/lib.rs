@@ -11,6 +11,7 @@ pub mod dsp;
 pub mod error;
 pub mod features;
 pub mod layout;
+pub mod mel_image;
 pub mod model;
 pub mod stats;
 #[cfg(target_arch = "wasm32")]
@@ -20,6 +21,7 @@ pub use classify::{classify, classify_with_progress, Classification, GenreProbab
 pub use error::Error;
 pub use features::{extract, features};
 pub use layout::N_FEATURES;
+pub use mel_image::{mel_image, MelImage};
 pub use model::Model;
 
 /// Sample rate of the analysis, in Hz (librosa's default `sr`).
