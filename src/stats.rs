@@ -23,6 +23,7 @@ impl RowStats {
     }
 
     /// Adds one frame (one value per row).
+    #[inline(always)]
     pub fn push(&mut self, frame: &[f32]) {
         debug_assert_eq!(frame.len(), self.sum.len());
         for (i, &v) in frame.iter().enumerate() {

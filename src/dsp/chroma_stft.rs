@@ -3,6 +3,7 @@
 //! maximum of 1 (util.normalize with `norm=inf`).
 
 use super::chroma::chroma_filters;
+use super::dot::dot_f32;
 use super::N_BINS;
 
 /// Chroma projection for one tuning.
@@ -22,13 +23,14 @@ impl ChromaStft {
     }
 
     /// Normalized chroma of one power frame ([`N_BINS`] in, `n_chroma` out).
+    #[inline(always)]
     pub fn apply(&self, power: &[f32], out: &mut [f32]) {
         for (o, row) in out
             .iter_mut()
             .zip(self.filters.chunks_exact(N_BINS))
             .take(self.n_chroma)
         {
-            *o = dot(row, power) as f32;
+            *o = dot_f32(row, power);
         }
         // util.normalize(norm=inf, axis=0): frames whose maximum is below
         // the smallest normal float32 are left unnormalized.
@@ -42,22 +44,6 @@ impl ChromaStft {
             *o = (*o as f64 / length) as f32;
         }
     }
-}
-
-/// Dot product accumulated in double precision, in independent lanes so
-/// that it vectorizes.
-fn dot(a: &[f32], b: &[f32]) -> f64 {
-    const LANES: usize = 8;
-    let mut acc = [0.0f64; LANES];
-    let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
-    let (ra, rb) = (ca.remainder(), cb.remainder());
-    for (x, y) in ca.zip(cb) {
-        for l in 0..LANES {
-            acc[l] += x[l] as f64 * y[l] as f64;
-        }
-    }
-    let tail: f64 = ra.iter().zip(rb).map(|(&x, &y)| x as f64 * y as f64).sum();
-    acc.iter().sum::<f64>() + tail
 }
 
 #[cfg(test)]

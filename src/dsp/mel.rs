@@ -103,16 +103,11 @@ impl MelFilterBank {
     }
 
     /// Mel power of one frame: `out[m] = sum_k basis[m, k] * power[k]`.
+    #[inline(always)]
     pub fn apply(&self, power: &[f32], out: &mut [f32]) {
         for (o, f) in out.iter_mut().zip(&self.filters) {
             let bins = power.get(f.start..f.start + f.weights.len()).unwrap_or(&[]);
-            let acc: f64 = f
-                .weights
-                .iter()
-                .zip(bins)
-                .map(|(&w, &p)| w as f64 * p as f64)
-                .sum();
-            *o = acc as f32;
+            *o = super::dot::dot(&f.weights, bins) as f32;
         }
     }
 

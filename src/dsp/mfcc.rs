@@ -29,9 +29,10 @@ impl Mfcc {
     }
 
     /// Coefficients of one frame of dB values (`n_in` in, `n_mfcc` out).
+    #[inline(always)]
     pub fn apply(&self, db: &[f32], out: &mut [f32]) {
         for (o, row) in out.iter_mut().zip(self.basis.chunks_exact(self.n_in)) {
-            *o = row.iter().zip(db).map(|(&b, &x)| b * x as f64).sum::<f64>() as f32;
+            *o = super::dot::dot64(row, db) as f32;
         }
     }
 }

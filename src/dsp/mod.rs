@@ -12,6 +12,7 @@ pub const N_BINS: usize = N_FFT / 2 + 1;
 pub mod chroma;
 pub mod chroma_stft;
 pub mod db;
+pub mod dot;
 pub mod mel;
 pub mod mfcc;
 pub mod resample;

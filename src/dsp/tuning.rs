@@ -47,12 +47,13 @@ impl PitchTracker {
 
     /// Adds the peaks of one spectrum frame `s` (magnitude or power, as
     /// librosa was given), following librosa.piptrack.
+    #[inline(always)]
     pub fn push_frame(&mut self, s: &[f32]) {
         let n = s.len();
         if n < 3 {
             return;
         }
-        let max = s.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+        let max = super::dot::max(s);
         let ref_value = THRESHOLD * max;
         let t = |k: usize| if s[k] > ref_value { s[k] } else { 0.0 };
         let hi = self.hi.min(n);
@@ -125,12 +126,13 @@ fn median(mut v: Vec<f32>) -> Option<f32> {
     if v.is_empty() {
         return None;
     }
-    v.sort_unstable_by(f32::total_cmp);
     let n = v.len();
+    let (below, &mut upper, _) = v.select_nth_unstable_by(n / 2, f32::total_cmp);
     Some(if n % 2 == 1 {
-        v[n / 2]
+        upper
     } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
+        let lower = below.iter().fold(f32::NEG_INFINITY, |m, &x| m.max(x));
+        (lower + upper) / 2.0
     })
 }
 
