@@ -148,3 +148,42 @@ fn tuning_estimates() {
     }
     assert!(failures.is_empty(), "tuning differs: {failures:?}");
 }
+
+/// The web page's spectrogram picture against librosa's
+/// power_to_db(melspectrogram(y), ref=np.max), pooled over frames.
+#[test]
+fn mel_image() {
+    let dir = common::root().join("tests/parity/mel_image");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty());
+    println!("\nmel_image: max |ours - librosa| in dB");
+    for path in paths {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let y = common::signals::generate(&v["signal"]);
+        assert_eq!(y.len() as u64, v["n_samples"].as_u64().unwrap());
+        let max_columns = v["max_columns"].as_u64().unwrap() as usize;
+        let img =
+            genre_classifier::mel_image(&y, genre_classifier::SAMPLE_RATE, max_columns).unwrap();
+        assert_eq!(img.n_mels as u64, v["n_mels"].as_u64().unwrap());
+        assert_eq!(img.n_columns as u64, v["n_columns"].as_u64().unwrap());
+        let theirs: Vec<f64> = v["db"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect();
+        assert_eq!(img.db.len(), theirs.len());
+        let err = img
+            .db
+            .iter()
+            .zip(&theirs)
+            .fold(0.0f64, |m, (&a, &b)| m.max((a as f64 - b).abs()));
+        println!("{:<22} {err:.2e}", v["name"].as_str().unwrap());
+        assert!(err <= 1e-3, "{}: {err} dB", path.display());
+    }
+}

@@ -7,6 +7,9 @@ use super::{N_BINS, N_FFT};
 /// librosa's, for STFT frames of [`N_FFT`] points at `sr` Hz and a tuning
 /// deviation of `tuning` (fractions of a chroma bin).
 pub fn chroma_filters(sr: f64, n_chroma: usize, tuning: f64) -> Vec<f32> {
+    if n_chroma == 0 {
+        return Vec::new();
+    }
     let nc = n_chroma as f64;
     let a440 = 440.0 * 2f64.powf(tuning / nc);
     let step = sr / N_FFT as f64;
@@ -71,5 +74,6 @@ mod tests {
                                         // A quarter-tone tuning shift moves weight towards the next row.
         let sharp = chroma_filters(22050.0, 12, 0.5);
         assert!(sharp[8 * N_BINS + k] > fb[8 * N_BINS + k]);
+        assert!(chroma_filters(22050.0, 0, 0.0).is_empty());
     }
 }

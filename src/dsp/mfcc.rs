@@ -31,7 +31,10 @@ impl Mfcc {
     /// Coefficients of one frame of dB values (`n_in` in, `n_mfcc` out).
     #[inline(always)]
     pub fn apply(&self, db: &[f32], out: &mut [f32]) {
-        for (o, row) in out.iter_mut().zip(self.basis.chunks_exact(self.n_in)) {
+        for (o, row) in out
+            .iter_mut()
+            .zip(self.basis.chunks_exact(self.n_in.max(1)))
+        {
             *o = super::dot::dot64(row, db) as f32;
         }
     }
@@ -59,5 +62,9 @@ mod tests {
         dct.apply(&[2.0; 8], &mut out);
         assert!((out[0] - 2.0 * 8f32.sqrt()).abs() < 1e-5);
         assert!(out[1..].iter().all(|c| c.abs() < 1e-5));
+        // A degenerate size leaves the output as it is, without a panic.
+        let mut none = [1.0; 2];
+        Mfcc::new(0, 2).apply(&[], &mut none);
+        assert_eq!(none, [1.0; 2]);
     }
 }

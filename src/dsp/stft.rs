@@ -54,13 +54,16 @@ impl Stft {
     /// [`Stft::magnitude`].
     #[inline(always)]
     pub fn compute(&mut self, y: &[f32], t: usize) -> Result<(), Error> {
-        // Frame t covers y[t * HOP - N_FFT / 2 ..][..N_FFT], zero outside y.
-        let start = (t * HOP) as isize - (N_FFT / 2) as isize;
-        let lo = (-start).clamp(0, N_FFT as isize) as usize;
-        let hi = (y.len() as isize - start).clamp(lo as isize, N_FFT as isize) as usize;
+        // Frame t covers y[t * HOP - N_FFT / 2 ..][..N_FFT], zero outside y:
+        // input[lo..hi] comes from y[first..], the rest is zero.
+        let start = t as i128 * HOP as i128 - (N_FFT / 2) as i128;
+        let lo = (-start).clamp(0, N_FFT as i128);
+        let hi = (y.len() as i128 - start).clamp(lo, N_FFT as i128);
+        let (lo, hi) = (lo as usize, hi as usize);
+        let first = (start + lo as i128).clamp(0, y.len() as i128) as usize;
         self.input[..lo].fill(0.0);
         self.input[hi..].fill(0.0);
-        let seg = &y[(start + lo as isize) as usize..(start + hi as isize) as usize];
+        let seg = y.get(first..first + (hi - lo)).unwrap_or(&[]);
         for ((x, &w), &s) in self.input[lo..hi]
             .iter_mut()
             .zip(&self.window[lo..hi])
@@ -140,6 +143,10 @@ mod tests {
         let mut m = vec![0.0; N_BINS];
         stft.magnitude(&mut m);
         assert!(m[100] < N_FFT as f32 / 4.0);
+        // Frames past the end are silent, not a panic.
+        stft.compute(&y, usize::MAX).unwrap();
+        stft.magnitude(&mut m);
+        assert!(m.iter().all(|&v| v == 0.0));
         // The cheaper power is within a few units in the last place.
         let mut fast = vec![0.0; N_BINS];
         stft.power(&mut p);

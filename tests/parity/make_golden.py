@@ -19,6 +19,11 @@ Synthetic signals are stored as a small spec that tests/common/signals.rs
 regenerates sample for sample (double precision, then float32). Real clips
 are stored as a path relative to the repository root; the Rust test decodes
 the FLAC file itself. No audio is written.
+
+It also writes tests/parity/mel_image/<name>.json for a few synthetic
+signals: the mel spectrogram picture of `mel_image` as librosa computes it,
+power_to_db(melspectrogram(y), ref=np.max) averaged over runs of
+consecutive frames (column c covers frames c*n//cols to (c+1)*n//cols).
 """
 
 import json
@@ -208,6 +213,32 @@ def write(name, source, y, sr):
     print(f"{name}: {len(y)} samples, tuning {t_chroma:+.2f} (12) {t_cqt:+.2f} (36)")
 
 
+MEL_IMAGE_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mel_image")
+MEL_IMAGE = {"chirp_100_8000hz": 40, "chord_c_major_sharp": 500, "pink_noise": 64}
+
+
+def write_mel_image(name, spec, max_columns):
+    y = generate(spec)
+    db = librosa.power_to_db(librosa.feature.melspectrogram(y=y, sr=SR), ref=np.max)
+    n = db.shape[1]
+    cols = min(n, max_columns)
+    pooled = np.stack([db[:, c * n // cols : (c + 1) * n // cols].mean(axis=1) for c in range(cols)], 1)
+    doc = {
+        "name": name,
+        "librosa_version": librosa.__version__,
+        "signal": spec,
+        "n_samples": int(len(y)),
+        "max_columns": max_columns,
+        "n_mels": int(pooled.shape[0]),
+        "n_columns": int(cols),
+        "db": [float(v) for v in pooled.ravel()],
+    }
+    with open(os.path.join(MEL_IMAGE_OUT, name + ".json"), "w") as fh:
+        json.dump(doc, fh)
+        fh.write("\n")
+    print(f"mel image {name}: {pooled.shape}")
+
+
 def main():
     if librosa.__version__ != EXPECTED_LIBROSA:
         sys.exit(f"librosa {EXPECTED_LIBROSA} required, found {librosa.__version__}")
@@ -224,6 +255,9 @@ def main():
         assert np.array_equal(ly, y), "soundfile and librosa.load disagree"
         name = os.path.basename(rel).rsplit(".", 1)[0].replace(".", "_")
         write(name, {"path": path}, y, sr)
+    os.makedirs(MEL_IMAGE_OUT, exist_ok=True)
+    for name, cols in MEL_IMAGE.items():
+        write_mel_image(name, SYNTHETIC[name], cols)
 
 
 if __name__ == "__main__":
