@@ -59,7 +59,6 @@ function compute({ op, samples, sampleRate, melColumns = 0 }, progress) {
   const result = core.classify(samples, sampleRate, (done, total) =>
     progress(total > 0 ? (share * done) / total : 0, 'analyse') !== false,
   );
-  result.sampleRate = sampleRate;
   if (columns > 0) {
     if (progress(share, 'mel') === false) throw cancelled();
     result.mel = core.melImage(samples, sampleRate, columns);

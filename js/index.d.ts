@@ -38,7 +38,10 @@ export interface ClassifiedWindow {
   probabilities: number[];
 }
 
-/** Mel spectrogram in decibels for display, column-major: `db[column * nMels + mel]`. */
+/**
+ * Mel spectrogram in decibels for display (0 dB = the loudest bin, floor
+ * -80 dB), row-major: `db[mel * nColumns + column]`, row 0 the lowest band.
+ */
 export interface MelImage {
   nMels: number;
   nColumns: number;

@@ -35,14 +35,21 @@ export const MIME = {
 /** Paths never served: build output, dependencies, dot files. */
 const HIDDEN = /(^|\/)(\.|target\/|target$|node_modules)/;
 
-/** Starts serving `root`; resolves to the server once listening (port 0 picks a free one). */
-export function serve({ root = ROOT, port = 8080, host = '127.0.0.1', index = '/www/' } = {}) {
+/**
+ * Starts serving `root`; resolves to the server once listening (port 0 picks
+ * a free one). `pages` maps extra paths to in-memory HTML documents.
+ */
+export function serve({ root = ROOT, port = 8080, host = '127.0.0.1', index = '/www/', pages = {} } = {}) {
   const server = createServer((req, res) => {
     let path;
     try {
       path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     } catch {
       res.writeHead(400).end('bad request');
+      return;
+    }
+    if (Object.hasOwn(pages, path)) {
+      res.writeHead(200, { 'Content-Type': MIME['.html'], 'Cache-Control': 'no-cache' }).end(pages[path]);
       return;
     }
     if (path === '/') {

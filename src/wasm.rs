@@ -5,8 +5,10 @@
 //! whose `name` is `"GenreError"` and whose `code` names the failure (see
 //! [`Error::code`]). Bad input never traps the module.
 
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use crate::classify::{Classification, GenreProbability};
 use crate::error::Error;
 
 /// Installs a panic hook that reports panics on the console. Panics are bugs
@@ -65,4 +67,126 @@ pub fn feature_count() -> usize {
 #[wasm_bindgen(js_name = minSamples)]
 pub fn min_samples(#[wasm_bindgen(js_name = sampleRate)] rate: f64) -> Result<usize, JsValue> {
     Ok(crate::features::min_samples(sample_rate(rate)?))
+}
+
+/// One genre and its probability, as JavaScript sees it.
+#[derive(Serialize)]
+struct JsGenreProbability<'a> {
+    genre: &'a str,
+    probability: f32,
+}
+
+/// One analysis window, as JavaScript sees it.
+#[derive(Serialize)]
+struct JsWindow<'a> {
+    start: f32,
+    end: f32,
+    genre: &'a str,
+    probabilities: &'a [f32],
+}
+
+/// A [`Classification`] with the field names of the JavaScript API.
+#[derive(Serialize)]
+struct JsClassification<'a> {
+    genre: &'a str,
+    probabilities: Vec<JsGenreProbability<'a>>,
+    top3: Vec<JsGenreProbability<'a>>,
+    windows: Vec<JsWindow<'a>>,
+    duration: f32,
+    #[serde(rename = "sampleRate")]
+    sample_rate: u32,
+}
+
+fn genre_probabilities(v: &[GenreProbability]) -> Vec<JsGenreProbability<'_>> {
+    v.iter()
+        .map(|g| JsGenreProbability {
+            genre: &g.genre,
+            probability: g.probability,
+        })
+        .collect()
+}
+
+fn to_js(c: &Classification, sample_rate: u32) -> Result<JsValue, JsValue> {
+    let value = JsClassification {
+        genre: &c.genre,
+        probabilities: genre_probabilities(&c.probabilities),
+        top3: genre_probabilities(&c.top3),
+        windows: c
+            .windows
+            .iter()
+            .map(|w| JsWindow {
+                start: w.start_s,
+                end: w.end_s,
+                genre: &w.genre,
+                probabilities: &w.probabilities,
+            })
+            .collect(),
+        duration: c.duration_s,
+        sample_rate,
+    };
+    serde_wasm_bindgen::to_value(&value)
+        .map_err(|e| js_error("internal", &format!("cannot convert the result: {e}")))
+}
+
+/// Classifies mono `samples` at `sampleRate` Hz with the embedded model.
+///
+/// `onProgress(done, total)`, when given, is called before the first
+/// analysis window and after each; returning `false` cancels (the call then
+/// throws a `GenreError` with code `"cancelled"`). An exception thrown by the
+/// callback ends the call and is rethrown.
+#[wasm_bindgen(js_name = classify)]
+pub fn classify_js(
+    samples: &[f32],
+    #[wasm_bindgen(js_name = sampleRate)] rate: f64,
+    #[wasm_bindgen(js_name = onProgress)] on_progress: Option<js_sys::Function>,
+) -> Result<JsValue, JsValue> {
+    let rate = sample_rate(rate)?;
+    let mut thrown = None;
+    let mut progress = |done: usize, total: usize| match &on_progress {
+        None => true,
+        Some(f) => match f.call2(
+            &JsValue::NULL,
+            &(done as f64).into(),
+            &(total as f64).into(),
+        ) {
+            Ok(v) => v.as_bool() != Some(false),
+            Err(e) => {
+                thrown = Some(e);
+                false
+            }
+        },
+    };
+    let result = crate::classify_with_progress(samples, rate, &mut progress);
+    if let Some(e) = thrown {
+        return Err(e);
+    }
+    to_js(&result?, rate)
+}
+
+/// Mel spectrogram of mono `samples` at `sampleRate` Hz in dB, for display:
+/// `{ nMels, nColumns, secondsPerColumn, db }` with `db` a `Float32Array`,
+/// row-major (`db[mel * nColumns + column]`, row 0 the lowest band) and at
+/// most `maxColumns` columns.
+#[wasm_bindgen(js_name = melImage)]
+pub fn mel_image_js(
+    samples: &[f32],
+    #[wasm_bindgen(js_name = sampleRate)] rate: f64,
+    #[wasm_bindgen(js_name = maxColumns)] max_columns: f64,
+) -> Result<JsValue, JsValue> {
+    let rate = sample_rate(rate)?;
+    // Anything but a positive number becomes 0, which mel_image rejects.
+    let max_columns = if max_columns.is_finite() && max_columns > 0.0 {
+        max_columns as usize
+    } else {
+        0
+    };
+    let image = crate::mel_image(samples, rate, max_columns)?;
+    let out = js_sys::Object::new();
+    let set =
+        |key: &str, value: JsValue| js_sys::Reflect::set(&out, &JsValue::from_str(key), &value);
+    set("nMels", (image.n_mels as f64).into())?;
+    set("nColumns", (image.n_columns as f64).into())?;
+    set("secondsPerColumn", image.seconds_per_column.into())?;
+    set("db", js_sys::Float32Array::from(&image.db[..]).into())?;
+    Ok(out.into())
 }

@@ -8,6 +8,10 @@ use wasm_bindgen_test::wasm_bindgen_test_configure;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod errors;
+mod mel;
+mod parity;
+#[path = "../common/signals.rs"]
+mod signals;
 
 /// The `name`, `code` and `message` of a thrown JavaScript error.
 pub fn error_parts(err: &JsValue) -> (String, String, String) {
