@@ -20,7 +20,7 @@ const HINTS = {
   'too-short': 'Use at least a tenth of a second of audio; 30 seconds gives the most reliable answer.',
   empty: 'The file is empty or decodes to silence of zero length.',
   'sample-rate': 'Convert it to a common rate such as 44.1 or 48 kHz.',
-  model: 'Reload the page; if it keeps failing, this browser may not support WebAssembly.',
+  model: 'Reload the page. If it keeps failing, this build may lack a usable model, or this browser may not support WebAssembly.',
   internal: 'Reload the page and try again.',
   permission: 'Allow microphone access for this page in the browser’s site settings, then press Start listening again.',
   'no-device': 'Connect a microphone and try again.',

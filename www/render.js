@@ -15,7 +15,7 @@ export function describeTop3(top3, best) {
   const p = top3[0]?.probability ?? 0;
   if (!a) return `No genre stands out; the closest is ${genreName(best).toLowerCase()}.`;
   if (p >= 0.7) return `Clearly ${a}.`;
-  if (!b) return `Mostly ${a}.`;
+  if (!b) return p >= 0.4 ? `Mostly ${a}.` : `Leaning towards ${a}, but not clearly.`;
   if (p >= 0.4) return c ? `Mostly ${a}, with elements of ${b} and ${c}.` : `Mostly ${a}, with elements of ${b}.`;
   return c ? `A blend of ${a}, ${b} and ${c}, with no clear winner.` : `A blend of ${a} and ${b}.`;
 }

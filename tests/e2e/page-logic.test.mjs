@@ -46,6 +46,7 @@ test('the multi-genre sentence follows the leading genres', () => {
   const t = (genre, probability) => ({ genre, probability });
   assert.equal(describeTop3([t('jazz', 0.9)], 'jazz'), 'Clearly jazz.');
   assert.equal(describeTop3([t('rock', 0.5), t('metal', 0.3)], 'rock'), 'Mostly rock, with elements of metal.');
+  assert.equal(describeTop3([t('disco', 0.2)], 'disco'), 'Leaning towards disco, but not clearly.');
   assert.equal(
     describeTop3([t('hiphop', 0.35), t('pop', 0.3), t('disco', 0.2)], 'hiphop'),
     'A blend of hip-hop, pop and disco, with no clear winner.',
