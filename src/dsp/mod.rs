@@ -10,8 +10,12 @@ pub const HOP: usize = 512;
 pub const N_BINS: usize = N_FFT / 2 + 1;
 
 pub mod chroma;
+pub mod chroma_cqt;
 pub mod chroma_stft;
+pub mod cqt;
 pub mod db;
+pub mod decimate;
+mod decimate_taps;
 pub mod dot;
 pub mod mel;
 pub mod mfcc;

@@ -1,0 +1,350 @@
+//! Constant-Q transform magnitudes (librosa.cqt through librosa 0.11's
+//! multirate `vqt` path), with the parameters chroma_cqt uses by default:
+//! fmin C1, 252 bins at 36 per octave, Hann wavelets, filter_scale 1, L1
+//! norm, sparsity 0.01, scale=True, zero padding, soxr_hq decimation.
+//!
+//! For these parameters librosa does no early downsampling (the top filter
+//! ends far below Nyquist), so octave `i` (0 = highest) is analysed at
+//! 22050 / 2^i Hz with hop 512 / 2^i: a centred, unwindowed STFT of the
+//! decimated signal projected onto a sparse frequency-domain filter basis.
+
+use std::f64::consts::PI;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use realfft::num_complex::Complex;
+use realfft::{RealFftPlanner, RealToComplex};
+use rustfft::FftPlanner;
+
+use super::decimate::halve;
+use super::HOP;
+use crate::SAMPLE_RATE;
+
+/// Bins per octave of the CQT behind chroma_cqt.
+pub const BINS_PER_OCTAVE: usize = 36;
+/// Octaves analysed.
+pub const N_OCTAVES: usize = 7;
+/// Total number of CQT bins.
+pub const N_CQT_BINS: usize = BINS_PER_OCTAVE * N_OCTAVES;
+/// Largest tuning deviation accepted, in bins (librosa.estimate_tuning
+/// returns values in [-0.5, 0.5)).
+pub const MAX_TUNING: f32 = 0.5;
+/// Fraction of each filter's spectral L1 mass dropped by sparsification.
+const SPARSITY: f64 = 0.01;
+
+/// Frequency of C1 in Hz, as librosa.note_to_hz('C1').
+pub fn c1_hz() -> f64 {
+    440.0 * 2f64.powf((24.0 - 69.0) / 12.0)
+}
+
+/// Sparse frequency-domain filters of one octave (CSR rows).
+#[derive(Debug)]
+struct OctaveBasis {
+    n_fft: usize,
+    hop: usize,
+    row_start: Vec<usize>,
+    index: Vec<usize>,
+    coef: Vec<Complex<f32>>,
+}
+
+/// The filter bases of all octaves for one tuning, built once and reused.
+#[derive(Debug)]
+pub struct CqtPlan {
+    tuning: f32,
+    octaves: Vec<OctaveBasis>,
+}
+
+/// Centre frequencies of the 252 bins for `tuning` (in bins), ascending.
+pub fn frequencies(tuning: f32) -> Vec<f64> {
+    let fmin = c1_hz() * 2f64.powf(sanitize(tuning) as f64 / BINS_PER_OCTAVE as f64);
+    (0..N_CQT_BINS)
+        .map(|b| {
+            let (o, k) = (b / BINS_PER_OCTAVE, b % BINS_PER_OCTAVE);
+            fmin * (2f64.powi(o as i32) * 2f64.powf(k as f64 / BINS_PER_OCTAVE as f64))
+        })
+        .collect()
+}
+
+/// Tuning actually used: finite values clamped to [-0.5, 0.5], else 0.
+fn sanitize(tuning: f32) -> f32 {
+    if tuning.is_finite() {
+        tuning.clamp(-MAX_TUNING, MAX_TUNING)
+    } else {
+        0.0
+    }
+}
+
+/// librosa.filters._relative_bandwidth of ascending frequencies.
+fn relative_bandwidth(freqs: &[f64]) -> Vec<f64> {
+    let n = freqs.len();
+    let logf: Vec<f64> = freqs.iter().map(|f| f.log2()).collect();
+    (0..n)
+        .map(|i| {
+            let bpo = if i == 0 {
+                1.0 / (logf[1] - logf[0])
+            } else if i == n - 1 {
+                1.0 / (logf[n - 1] - logf[n - 2])
+            } else {
+                2.0 / (logf[i + 1] - logf[i - 1])
+            };
+            let r = 2f64.powf(2.0 / bpo);
+            (r - 1.0) / (r + 1.0)
+        })
+        .collect()
+}
+
+impl CqtPlan {
+    /// Builds the filter bases for `tuning` (in fractions of a bin at 36
+    /// per octave; clamped to [-0.5, 0.5], non-finite treated as 0).
+    pub fn new(tuning: f32) -> Self {
+        let tuning = sanitize(tuning);
+        let freqs = frequencies(tuning);
+        let alpha = relative_bandwidth(&freqs);
+        let sr = SAMPLE_RATE as f64;
+        // scale=True: divide by sqrt of the filter lengths at the input rate.
+        let scale: Vec<f64> = freqs
+            .iter()
+            .zip(&alpha)
+            .map(|(f, a)| 1.0 / (sr / a / f).sqrt())
+            .collect();
+        let mut planner = FftPlanner::<f64>::new();
+        let octaves = (0..N_OCTAVES)
+            .map(|i| {
+                let hi = N_CQT_BINS - BINS_PER_OCTAVE * i;
+                let lo = hi - BINS_PER_OCTAVE;
+                let sr_i = sr / (1u32 << i) as f64;
+                let resample_gain = ((1u32 << i) as f64).sqrt();
+                let gains: Vec<f64> = scale[lo..hi].iter().map(|s| s * resample_gain).collect();
+                octave_basis(
+                    &freqs[lo..hi],
+                    &alpha[lo..hi],
+                    &gains,
+                    sr_i,
+                    HOP >> i,
+                    &mut planner,
+                )
+            })
+            .collect();
+        Self { tuning, octaves }
+    }
+
+    /// Shared plan for `tuning`, reusing the last one built when the
+    /// tuning is the same.
+    pub fn cached(tuning: f32) -> Arc<Self> {
+        static LAST: OnceLock<Mutex<Option<Arc<CqtPlan>>>> = OnceLock::new();
+        let tuning = sanitize(tuning);
+        let slot = LAST.get_or_init(|| Mutex::new(None));
+        if let Ok(guard) = slot.lock() {
+            if let Some(plan) = guard.as_ref() {
+                if plan.tuning.to_bits() == tuning.to_bits() {
+                    return Arc::clone(plan);
+                }
+            }
+        }
+        let plan = Arc::new(Self::new(tuning));
+        if let Ok(mut guard) = slot.lock() {
+            *guard = Some(Arc::clone(&plan));
+        }
+        plan
+    }
+
+    /// The tuning these bases were built for.
+    pub fn tuning(&self) -> f32 {
+        self.tuning
+    }
+
+    /// Streams the CQT magnitudes of `y` (22050 Hz) frame by frame: `f`
+    /// receives the 252 bin magnitudes (lowest frequency first) of each of
+    /// the `1 + len / 512` frames (fewer when a decimated octave runs out
+    /// first, as in librosa's `__trim_stack`). Returns the frame count.
+    pub fn for_each_frame(&self, y: &[f32], mut f: impl FnMut(&[f32])) -> usize {
+        if y.is_empty() {
+            return 0;
+        }
+        // Octave signals: y, then halved once per octave (the last octave's
+        // decimation in librosa is never used, so it is skipped).
+        let mut signals: Vec<Vec<f32>> = Vec::with_capacity(N_OCTAVES - 1);
+        for i in 1..N_OCTAVES {
+            let next = halve(signals.last().map_or(y, |s| s.as_slice()));
+            signals.push(next);
+            let _ = i;
+        }
+        let signal = |i: usize| -> &[f32] {
+            if i == 0 {
+                y
+            } else {
+                &signals[i - 1]
+            }
+        };
+        let n_frames = self
+            .octaves
+            .iter()
+            .enumerate()
+            .map(|(i, o)| 1 + signal(i).len() / o.hop)
+            .min()
+            .unwrap_or(0);
+
+        let mut planner = RealFftPlanner::<f32>::new();
+        let ffts: Vec<Arc<dyn RealToComplex<f32>>> = self
+            .octaves
+            .iter()
+            .map(|o| planner.plan_fft_forward(o.n_fft))
+            .collect();
+        let max_fft = self.octaves.iter().map(|o| o.n_fft).max().unwrap_or(0);
+        let mut frame = vec![0.0f32; max_fft];
+        let mut spec = vec![Complex::new(0.0f32, 0.0); max_fft / 2 + 1];
+        let mut scratch = vec![Complex::new(0.0f32, 0.0); max_fft];
+        let mut mags = vec![0.0f32; N_CQT_BINS];
+
+        for t in 0..n_frames {
+            for (i, (oct, fft)) in self.octaves.iter().zip(&ffts).enumerate() {
+                let x = signal(i);
+                let n = oct.n_fft;
+                // Centred frame with zero padding: x[t * hop - n / 2 + k].
+                let first = (t * oct.hop) as isize - (n / 2) as isize;
+                let buf = &mut frame[..n];
+                copy_padded(x, first, buf);
+                let spec = &mut spec[..n / 2 + 1];
+                let scratch_len = fft.get_scratch_len();
+                let _ = fft.process_with_scratch(buf, spec, &mut scratch[..scratch_len]);
+                let hi = N_CQT_BINS - BINS_PER_OCTAVE * i;
+                let out = &mut mags[hi - BINS_PER_OCTAVE..hi];
+                for (r, m) in out.iter_mut().enumerate() {
+                    let span = oct.row_start[r]..oct.row_start[r + 1];
+                    let mut acc = Complex::new(0.0f32, 0.0);
+                    for (&k, c) in oct.index[span.clone()].iter().zip(&oct.coef[span]) {
+                        acc += c * spec[k];
+                    }
+                    *m = acc.norm();
+                }
+            }
+            f(&mags);
+        }
+        n_frames
+    }
+}
+
+/// Copies `x[first..first + out.len()]` into `out`, zero outside `x`.
+fn copy_padded(x: &[f32], first: isize, out: &mut [f32]) {
+    let n = out.len() as isize;
+    let lo = first.clamp(0, x.len() as isize);
+    let hi = (first + n).clamp(0, x.len() as isize);
+    if lo >= hi {
+        out.fill(0.0);
+        return;
+    }
+    let (a, b) = ((lo - first) as usize, (hi - first) as usize);
+    out[..a].fill(0.0);
+    out[a..b].copy_from_slice(&x[lo as usize..hi as usize]);
+    out[b..].fill(0.0);
+}
+
+/// librosa's `__vqt_filter_fft` for one octave, with the per-octave
+/// rescaling and the final length scaling folded into `gains`.
+fn octave_basis(
+    freqs: &[f64],
+    alpha: &[f64],
+    gains: &[f64],
+    sr: f64,
+    hop: usize,
+    planner: &mut FftPlanner<f64>,
+) -> OctaveBasis {
+    // filter_scale 1, gamma 0: Q = 1 / alpha, length = Q * sr / f.
+    let lengths: Vec<f64> = freqs.iter().zip(alpha).map(|(f, a)| sr / a / f).collect();
+    let max_len = lengths.iter().cloned().fold(0.0, f64::max);
+    let n_fft = 1usize << (max_len.log2().ceil().max(1.0) as u32);
+    let fft = planner.plan_fft_forward(n_fft);
+    let mut row_start = vec![0];
+    let mut index = Vec::new();
+    let mut coef = Vec::new();
+    let mut buf = vec![Complex::new(0.0f64, 0.0); n_fft];
+    for ((&freq, &ilen), &gain) in freqs.iter().zip(&lengths).zip(gains) {
+        // np.arange(-ilen // 2, ilen // 2): floor(-ilen/2) .. floor(ilen/2).
+        let start = (-ilen / 2.0).floor();
+        let m = ((ilen / 2.0).floor() - start) as usize;
+        let window: Vec<f64> = (0..m)
+            .map(|n| 0.5 - 0.5 * (2.0 * PI * n as f64 / m as f64).cos())
+            .collect();
+        let l1: f64 = window.iter().sum();
+        let left = (n_fft - m) / 2;
+        buf.iter_mut().for_each(|c| *c = Complex::new(0.0, 0.0));
+        let omega = 2.0 * PI * freq / sr;
+        for (n, w) in window.iter().enumerate() {
+            let phase = (start + n as f64) * omega;
+            // Normalised (L1), stored as complex64, rescaled by length / n_fft.
+            let v = Complex::new(phase.cos(), phase.sin()) * (w / l1);
+            let v32 = Complex::new(v.re as f32 as f64, v.im as f32 as f64);
+            buf[left + n] = v32 * (ilen / n_fft as f64);
+        }
+        fft.process(&mut buf);
+        let kept = &buf[..n_fft / 2 + 1];
+        let mags: Vec<f64> = kept.iter().map(|c| c.norm()).collect();
+        let threshold = sparsify_threshold(&mags);
+        for (k, (c, &mag)) in kept.iter().zip(&mags).enumerate() {
+            if mag >= threshold {
+                index.push(k);
+                coef.push(Complex::new((c.re * gain) as f32, (c.im * gain) as f32));
+            }
+        }
+        row_start.push(index.len());
+    }
+    OctaveBasis {
+        n_fft,
+        hop,
+        row_start,
+        index,
+        coef,
+    }
+}
+
+/// librosa.util.sparsify_rows: the smallest magnitude kept so that the
+/// dropped coefficients hold less than SPARSITY of the row's L1 mass.
+fn sparsify_threshold(mags: &[f64]) -> f64 {
+    let norm: f64 = mags.iter().sum();
+    let mut sorted = mags.to_vec();
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    let mut cum = 0.0;
+    for &v in &sorted {
+        cum += v / norm;
+        if cum >= SPARSITY {
+            return v;
+        }
+    }
+    // All below the quantile (argmin of an all-true mask is 0).
+    sorted.first().copied().unwrap_or(0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Equivalent noise bandwidth of the Hann window (librosa's table value).
+    const HANN_BANDWIDTH: f64 = 1.50018310546875;
+
+    #[test]
+    fn bases_are_sparse_and_fit_below_nyquist() {
+        let plan = CqtPlan::new(0.0);
+        assert_eq!(plan.octaves.len(), N_OCTAVES);
+        for o in &plan.octaves {
+            assert_eq!(o.row_start.len(), BINS_PER_OCTAVE + 1);
+            assert!(o.index.iter().all(|&k| k <= o.n_fft / 2));
+            assert!(o.index.len() < BINS_PER_OCTAVE * (o.n_fft / 2 + 1) / 4);
+        }
+        // No early downsampling: the highest filter reaches far below Nyquist.
+        let f = frequencies(MAX_TUNING);
+        let a = relative_bandwidth(&f);
+        let cutoff = f[N_CQT_BINS - 1] * (1.0 + 0.5 * HANN_BANDWIDTH * a[N_CQT_BINS - 1]);
+        let nyquist = SAMPLE_RATE as f64 / 2.0;
+        assert!((nyquist / cutoff).log2().ceil() - 2.0 <= 0.0);
+    }
+
+    #[test]
+    fn odd_inputs_do_not_panic() {
+        let plan = CqtPlan::cached(f32::NAN);
+        assert_eq!(plan.tuning(), 0.0);
+        assert_eq!(plan.for_each_frame(&[], |_| {}), 0);
+        let mut frames = 0;
+        assert_eq!(plan.for_each_frame(&[0.5], |_| frames += 1), 1);
+        assert_eq!(frames, 1);
+        assert_eq!(CqtPlan::new(7.0).tuning(), MAX_TUNING);
+    }
+}

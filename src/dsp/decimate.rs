@@ -1,0 +1,161 @@
+//! Decimation by 2 as librosa's multirate CQT does it between octaves:
+//! `librosa.resample(y, orig_sr=2, target_sr=1, res_type='soxr_hq',
+//! scale=True)`.
+//!
+//! soxr's 2:1 decimation is a linear-phase FIR filter applied to the
+//! zero-extended input and sampled at even positions; its taps were measured
+//! from soxr itself (see [`super::decimate_taps`]). The filter runs as an
+//! FFT overlap-save convolution that only synthesises the even outputs.
+
+use std::sync::{Arc, OnceLock};
+
+use realfft::num_complex::Complex;
+use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
+
+use super::decimate_taps::{HALF, TAPS};
+
+/// FFT size of one overlap-save block.
+const BLOCK_FFT: usize = 8192;
+/// Length of the full (two-sided) filter.
+const FILTER_LEN: usize = 2 * HALF + 1;
+/// Full-rate outputs produced per block (even, so blocks stay in phase).
+const STEP: usize = BLOCK_FFT - FILTER_LEN + 1;
+
+/// Precomputed transforms and the filter spectrum, built once.
+struct Decimator {
+    forward: Arc<dyn RealToComplex<f32>>,
+    inverse: Arc<dyn ComplexToReal<f32>>,
+    /// Conjugated spectrum of the filter (correlation), with the soxr
+    /// scaling, `sqrt(2)` of `scale=True` and the FFT normalisation folded in.
+    filter: Vec<Complex<f32>>,
+}
+
+fn decimator() -> &'static Decimator {
+    static PLAN: OnceLock<Decimator> = OnceLock::new();
+    PLAN.get_or_init(|| {
+        let mut planner = RealFftPlanner::<f64>::new();
+        let fwd64 = planner.plan_fft_forward(BLOCK_FFT);
+        let mut taps = fwd64.make_input_vec();
+        // g[i] = h[i - HALF]: correlation with g gives output centred on the sample.
+        for (i, t) in taps.iter_mut().take(FILTER_LEN).enumerate() {
+            *t = TAPS[i.abs_diff(HALF)];
+        }
+        let mut spec = fwd64.make_output_vec();
+        // Lengths match the plan, so this cannot fail.
+        let _ = fwd64.process(&mut taps, &mut spec);
+        // The half-size inverse FFT of the folded spectrum is unnormalised.
+        let gain = std::f64::consts::SQRT_2 / (BLOCK_FFT / 2) as f64 * 0.5;
+        let filter = spec
+            .iter()
+            .map(|c| Complex::new((c.re * gain) as f32, (-c.im * gain) as f32))
+            .collect();
+        let mut planner = RealFftPlanner::<f32>::new();
+        Decimator {
+            forward: planner.plan_fft_forward(BLOCK_FFT),
+            inverse: planner.plan_fft_inverse(BLOCK_FFT / 2),
+            filter,
+        }
+    })
+}
+
+/// `x` decimated by 2 exactly as librosa's `resample(x, orig_sr=2,
+/// target_sr=1, res_type='soxr_hq', scale=True)`: `ceil(len / 2)` samples.
+pub fn halve(x: &[f32]) -> Vec<f32> {
+    let n_out = x.len().div_ceil(2);
+    let mut out = Vec::with_capacity(n_out);
+    if x.is_empty() {
+        return out;
+    }
+    let d = decimator();
+    let mut seg = d.forward.make_input_vec();
+    let mut spec = d.forward.make_output_vec();
+    let mut folded = d.inverse.make_input_vec();
+    let mut even = d.inverse.make_output_vec();
+    let quarter = BLOCK_FFT / 4;
+    // Block b covers full-rate outputs m in [b * STEP, (b + 1) * STEP); the
+    // input sample feeding lag 0 of output m is x[m - HALF + i] for tap i.
+    let mut start = 0usize;
+    while out.len() < n_out {
+        for (i, s) in seg.iter_mut().enumerate() {
+            let j = (start + i).wrapping_sub(HALF);
+            *s = if (start + i) >= HALF && j < x.len() {
+                x[j]
+            } else {
+                0.0
+            };
+        }
+        let _ = d.forward.process(&mut seg, &mut spec);
+        for (s, f) in spec.iter_mut().zip(&d.filter) {
+            *s *= f;
+        }
+        // Even samples of the circular correlation: fold the spectrum onto
+        // half the length, Z2[k] = Z[k] + conj(Z[N/2 - k]).
+        for (k, v) in folded.iter_mut().enumerate() {
+            *v = spec[k] + spec[2 * quarter - k].conj();
+        }
+        folded[0].im = 0.0;
+        folded[quarter].im = 0.0;
+        let _ = d.inverse.process(&mut folded, &mut even);
+        let take = (STEP / 2).min(n_out - out.len());
+        out.extend_from_slice(&even[..take]);
+        start += STEP;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Direct evaluation of the measured filter, in f64.
+    fn direct(x: &[f32]) -> Vec<f64> {
+        (0..x.len().div_ceil(2))
+            .map(|k| {
+                let mut acc = 0.0;
+                for j in -(HALF as isize)..=HALF as isize {
+                    let i = 2 * k as isize + j;
+                    if i >= 0 && (i as usize) < x.len() {
+                        acc += TAPS[j.unsigned_abs()] * x[i as usize] as f64;
+                    }
+                }
+                acc * std::f64::consts::SQRT_2
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fft_blocks_match_direct_filter_at_all_lengths() {
+        let mut s = 1u32;
+        for n in [
+            1usize,
+            2,
+            3,
+            4,
+            5,
+            600,
+            1201,
+            1202,
+            STEP - 1,
+            STEP,
+            STEP + 1,
+            3 * STEP + 7,
+        ] {
+            let x: Vec<f32> = (0..n)
+                .map(|_| {
+                    s = s.wrapping_mul(1664525).wrapping_add(1013904223);
+                    (s >> 8) as f32 / 8388608.0 - 1.0
+                })
+                .collect();
+            let got = halve(&x);
+            let want = direct(&x);
+            assert_eq!(got.len(), want.len(), "n = {n}");
+            let err = got
+                .iter()
+                .zip(&want)
+                .map(|(&a, &b)| (a as f64 - b).abs())
+                .fold(0.0, f64::max);
+            assert!(err < 1e-5, "n = {n}: max error {err}");
+        }
+        assert!(halve(&[]).is_empty());
+    }
+}
