@@ -1,0 +1,66 @@
+//! Native timing of the work scripts/bench_browser.mjs times in the browser:
+//! the 498-float feature vector of a synthetic music-like clip, from samples
+//! to result.
+//!
+//! Usage: `bench_native RATE SECONDS:RUNS...`; prints a JSON array of
+//! `{ "seconds", "ms" }` (median of the runs, after a warm-up).
+
+use std::f64::consts::PI;
+use std::time::Instant;
+
+/// The signal of scripts/bench_browser.mjs: a chord, a bass line and a
+/// decaying beat, at `rate` Hz.
+fn signal(seconds: f64, rate: u32) -> Vec<f32> {
+    let n = (seconds * rate as f64).round() as usize;
+    (0..n)
+        .map(|i| {
+            let t = i as f64 / rate as f64;
+            let beat = (-12.0 * (t % 0.5)).exp();
+            let bass = [55.0, 73.4, 82.4, 65.4][(t / 2.0) as usize % 4];
+            (0.2 * (2.0 * PI * 261.6 * t).sin()
+                + 0.15 * (2.0 * PI * 329.6 * t).sin()
+                + 0.15 * (2.0 * PI * 392.0 * t).sin()
+                + 0.3 * (2.0 * PI * bass * t).sin()
+                + 0.2 * beat * (2.0 * PI * 1500.0 * t).sin()) as f32
+        })
+        .collect()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let usage = "usage: bench_native RATE SECONDS:RUNS...";
+    let Some(rate) = args.first().and_then(|a| a.parse::<u32>().ok()) else {
+        eprintln!("{usage}");
+        std::process::exit(2);
+    };
+    let mut out = Vec::new();
+    for spec in &args[1..] {
+        let parsed = spec
+            .split_once(':')
+            .and_then(|(s, r)| Some((s.parse::<f64>().ok()?, r.parse::<usize>().ok()?)));
+        let Some((seconds, runs)) = parsed else {
+            eprintln!("{usage}");
+            std::process::exit(2);
+        };
+        let y = signal(seconds, rate);
+        if let Err(e) = genre_classifier::features(&y, rate) {
+            eprintln!("bench_native: {e}");
+            std::process::exit(1);
+        }
+        let mut times: Vec<f64> = (0..runs.max(1))
+            .map(|_| {
+                let t0 = Instant::now();
+                let r = genre_classifier::features(&y, rate);
+                let ms = t0.elapsed().as_secs_f64() * 1e3;
+                std::hint::black_box(r).ok();
+                ms
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        out.push(format!(
+            "{{\"seconds\": {seconds}, \"ms\": {:.3}}}",
+            times[times.len() / 2]
+        ));
+    }
+    println!("[{}]", out.join(", "));
+}
