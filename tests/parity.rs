@@ -86,9 +86,22 @@ fn check_group(group: Group, target: f64) {
             "{:<22} {:>10.2e} {:>10.2e} {:>10.2e}{note}",
             o.fixture.name, errs[0], errs[1], errs[2]
         );
-        for (stat, e) in ["mean", "min", "max"].iter().zip(&errs) {
+        for (i, (stat, e)) in ["mean", "min", "max"].iter().zip(&errs).enumerate() {
             worst = worst.max(*e);
-            if e.is_nan() || *e > target {
+            // Tonnetz may exceed the target only within librosa's own
+            // soxr rounding effect (a chirp above the CQT's top bin, where
+            // only -110 dB leakage reaches the chroma).
+            let allowed = match group.name {
+                "tonnetz" => target.max(o.fixture.tonnetz_soxr_rounding[i]),
+                _ => target,
+            };
+            if *e > target && *e <= allowed {
+                println!(
+                    "{:<22} {stat} within librosa's own soxr rounding effect {:.2e}",
+                    "", o.fixture.tonnetz_soxr_rounding[i]
+                );
+            }
+            if e.is_nan() || *e > allowed {
                 failures.push(format!("{} {stat}: {e:.3e}", o.fixture.name));
             }
         }
@@ -117,7 +130,6 @@ fn mfcc() {
 }
 
 #[test]
-#[ignore = "tonnetz comes from the CQT stage, not yet on this branch"]
 fn tonnetz() {
     check_group(TONNETZ, 1e-3);
 }

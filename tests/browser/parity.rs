@@ -32,6 +32,9 @@ struct Outcome {
     name: String,
     ours: Vec<f32>,
     theirs: Vec<f64>,
+    /// librosa's own tonnetz soxr rounding effect per statistic (see the
+    /// native suite): the floor below which no implementation can go.
+    tonnetz_soxr_rounding: [f64; 3],
 }
 
 /// Features of every fixture, computed once through the wasm-bindgen API.
@@ -65,7 +68,14 @@ fn outcomes() -> &'static [Outcome] {
                     .iter()
                     .map(|x| x.as_f64().expect("number"))
                     .collect();
-                Outcome { name, ours, theirs }
+                let tonnetz_soxr_rounding = ["mean", "min", "max"]
+                    .map(|stat| v["tonnetz_soxr_rounding"][stat].as_f64().expect("rounding"));
+                Outcome {
+                    name,
+                    ours,
+                    theirs,
+                    tonnetz_soxr_rounding,
+                }
             })
             .collect()
     })
@@ -89,13 +99,20 @@ fn check_group(group: Group, target: f64) {
     let mut failures = Vec::new();
     for o in outcomes() {
         assert_eq!(o.ours.len(), o.theirs.len(), "{}", o.name);
-        for (stat, r) in [
+        for (i, (stat, r)) in [
             ("mean", group.mean()),
             ("min", group.min()),
             ("max", group.max()),
-        ] {
+        ]
+        .into_iter()
+        .enumerate()
+        {
             let e = relative_error(&o.ours[r.clone()], &o.theirs[r]);
-            if e.is_nan() || e > target {
+            let allowed = match group.name {
+                "tonnetz" => target.max(o.tonnetz_soxr_rounding[i]),
+                _ => target,
+            };
+            if e.is_nan() || e > allowed {
                 failures.push(format!("{} {stat}: {e:.3e}", o.name));
             }
         }
@@ -123,7 +140,6 @@ fn mfcc() {
 }
 
 #[wasm_bindgen_test]
-#[ignore = "tonnetz comes from the CQT stage, not yet on this branch"]
 fn tonnetz() {
     check_group(TONNETZ, 1e-3);
 }

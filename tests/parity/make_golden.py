@@ -13,7 +13,11 @@ and librosa's two tuning estimates:
 * tuning_chroma: estimate_tuning(S=|stft(y)|**2, bins_per_octave=12), the
   value chroma_stft uses;
 * tuning_cqt: estimate_tuning(y=y, bins_per_octave=36), the value
-  chroma_cqt (and so tonnetz) uses.
+  chroma_cqt (and so tonnetz) uses;
+* tonnetz_soxr_rounding: per statistic, how far librosa's own tonnetz moves
+  when soxr's float32 rounding is taken out of the CQT's octave decimation
+  (see make_cqt_golden.py); the tonnetz target is relaxed to this floor,
+  never beyond it.
 
 Synthetic signals are stored as a small spec that tests/common/signals.rs
 regenerates sample for sample (double precision, then float32). Real clips
@@ -33,6 +37,9 @@ import sys
 import librosa
 import numpy as np
 import soundfile as sf
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_cqt_golden import soxr_rounding_effect  # noqa: E402
 
 EXPECTED_LIBROSA = "0.11.0"
 SR = 22050
@@ -194,7 +201,9 @@ def write(name, source, y, sr):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         f = features(y, sr)
-    t_chroma, t_cqt = tunings(y, sr)
+        t_chroma, t_cqt = tunings(y, sr)
+        ton = librosa.feature.tonnetz(y=y, sr=sr)
+        rounding = soxr_rounding_effect(y, t_cqt, ton)
     doc = {
         "name": name,
         "librosa_version": librosa.__version__,
@@ -205,6 +214,7 @@ def write(name, source, y, sr):
            if name in NOISE_DETERMINED_TUNING else {}),
         "tuning_chroma": t_chroma,
         "tuning_cqt": t_cqt,
+        "tonnetz_soxr_rounding": rounding,
         "features": [float(v) for v in f],
     }
     with open(os.path.join(OUT, name + ".json"), "w") as fh:
