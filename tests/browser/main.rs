@@ -9,6 +9,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 mod errors;
 mod mel;
+mod model;
 mod parity;
 #[path = "../common/signals.rs"]
 mod signals;
