@@ -10,6 +10,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 mod bad_input;
 mod errors;
 mod mel;
+mod model;
 mod parity;
 #[path = "../common/signals.rs"]
 mod signals;
