@@ -30,6 +30,8 @@ pub const N_CQT_BINS: usize = BINS_PER_OCTAVE * N_OCTAVES;
 pub const MAX_TUNING: f32 = 0.5;
 /// Fraction of each filter's spectral L1 mass dropped by sparsification.
 const SPARSITY: f64 = 0.01;
+/// Plans kept by [`CqtPlan::cached`] (about 100 KiB each).
+const PLAN_CACHE_SIZE: usize = 8;
 
 /// Frequency of C1 in Hz, as librosa.note_to_hz('C1').
 pub fn c1_hz() -> f64 {
@@ -106,43 +108,57 @@ impl CqtPlan {
             .zip(&alpha)
             .map(|(f, a)| 1.0 / (sr / a / f).sqrt())
             .collect();
+        // Octave i sees frequencies and a sample rate both halved i times,
+        // so its filters are (to rounding) those of the top octave: their
+        // spectra are computed once and only rescaled per octave.
         let mut planner = FftPlanner::<f64>::new();
-        let octaves = (0..N_OCTAVES)
-            .map(|i| {
-                let hi = N_CQT_BINS - BINS_PER_OCTAVE * i;
-                let lo = hi - BINS_PER_OCTAVE;
-                let sr_i = sr / (1u32 << i) as f64;
-                let resample_gain = ((1u32 << i) as f64).sqrt();
-                let gains: Vec<f64> = scale[lo..hi].iter().map(|s| s * resample_gain).collect();
-                octave_basis(
-                    &freqs[lo..hi],
-                    &alpha[lo..hi],
-                    &gains,
-                    sr_i,
-                    HOP >> i,
-                    &mut planner,
-                )
-            })
-            .collect();
+        let mut shapes: Vec<OctaveShape> = Vec::new();
+        let mut octaves = Vec::with_capacity(N_OCTAVES);
+        for i in 0..N_OCTAVES {
+            let hi = N_CQT_BINS - BINS_PER_OCTAVE * i;
+            let lo = hi - BINS_PER_OCTAVE;
+            let sr_i = sr / (1u32 << i) as f64;
+            let resample_gain = ((1u32 << i) as f64).sqrt();
+            let gains: Vec<f64> = scale[lo..hi].iter().map(|s| s * resample_gain).collect();
+            let (n_fft, keys) = octave_keys(&freqs[lo..hi], &alpha[lo..hi], sr_i);
+            let found = shapes.iter().position(|s| {
+                s.n_fft == n_fft
+                    && s.keys.len() == keys.len()
+                    && s.keys.iter().zip(&keys).all(|(a, b)| a.same_shape(b))
+            });
+            let at = match found {
+                Some(at) => at,
+                None => {
+                    shapes.push(octave_shape(n_fft, keys, &mut planner));
+                    shapes.len() - 1
+                }
+            };
+            octaves.push(octave_basis(&shapes[at], &gains, HOP >> i));
+        }
         Self { tuning, octaves }
     }
 
-    /// Shared plan for `tuning`, reusing the last one built when the
-    /// tuning is the same.
+    /// Shared plan for `tuning`, reused from a small cache of the most
+    /// recently used tunings (estimates come from a 0.01-resolution
+    /// histogram, so values repeat across tracks and windows).
     pub fn cached(tuning: f32) -> Arc<Self> {
-        static LAST: OnceLock<Mutex<Option<Arc<CqtPlan>>>> = OnceLock::new();
+        static RECENT: OnceLock<Mutex<Vec<Arc<CqtPlan>>>> = OnceLock::new();
         let tuning = sanitize(tuning);
-        let slot = LAST.get_or_init(|| Mutex::new(None));
-        if let Ok(guard) = slot.lock() {
-            if let Some(plan) = guard.as_ref() {
-                if plan.tuning.to_bits() == tuning.to_bits() {
-                    return Arc::clone(plan);
-                }
+        let slot = RECENT.get_or_init(|| Mutex::new(Vec::new()));
+        if let Ok(mut recent) = slot.lock() {
+            if let Some(pos) = recent
+                .iter()
+                .position(|p| p.tuning.to_bits() == tuning.to_bits())
+            {
+                let plan = recent.remove(pos);
+                recent.insert(0, Arc::clone(&plan));
+                return plan;
             }
         }
         let plan = Arc::new(Self::new(tuning));
-        if let Ok(mut guard) = slot.lock() {
-            *guard = Some(Arc::clone(&plan));
+        if let Ok(mut recent) = slot.lock() {
+            recent.insert(0, Arc::clone(&plan));
+            recent.truncate(PLAN_CACHE_SIZE);
         }
         plan
     }
@@ -238,60 +254,129 @@ fn copy_padded(x: &[f32], first: isize, out: &mut [f32]) {
     out[b..].fill(0.0);
 }
 
-/// librosa's `__vqt_filter_fft` for one octave, with the per-octave
-/// rescaling and the final length scaling folded into `gains`.
-fn octave_basis(
-    freqs: &[f64],
-    alpha: &[f64],
-    gains: &[f64],
-    sr: f64,
-    hop: usize,
-    planner: &mut FftPlanner<f64>,
-) -> OctaveBasis {
+/// Time-domain layout of one filter: what its spectrum depends on.
+#[derive(Debug, Clone, Copy)]
+struct FilterKey {
+    /// Window length (samples).
+    m: usize,
+    /// Index of the first sample relative to the centre.
+    start: f64,
+    /// Filter length before rounding, `Q * sr / f`.
+    ilen: f64,
+    /// Angular frequency in radians per sample.
+    omega: f64,
+}
+
+impl FilterKey {
+    /// True when both filters have the same window and, up to rounding in
+    /// the last few bits, the same length and frequency.
+    fn same_shape(&self, other: &Self) -> bool {
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(b.abs());
+        self.m == other.m
+            && self.start == other.start
+            && close(self.ilen, other.ilen)
+            && close(self.omega, other.omega)
+    }
+}
+
+/// Unscaled sparse spectra of one octave's filters (CSR rows, f64).
+#[derive(Debug)]
+struct OctaveShape {
+    n_fft: usize,
+    keys: Vec<FilterKey>,
+    row_start: Vec<usize>,
+    index: Vec<usize>,
+    coef: Vec<Complex<f64>>,
+}
+
+/// Filter layouts of one octave and the FFT size that holds them.
+fn octave_keys(freqs: &[f64], alpha: &[f64], sr: f64) -> (usize, Vec<FilterKey>) {
     // filter_scale 1, gamma 0: Q = 1 / alpha, length = Q * sr / f.
     let lengths: Vec<f64> = freqs.iter().zip(alpha).map(|(f, a)| sr / a / f).collect();
     let max_len = lengths.iter().cloned().fold(0.0, f64::max);
     let n_fft = 1usize << (max_len.log2().ceil().max(1.0) as u32);
+    let keys = freqs
+        .iter()
+        .zip(&lengths)
+        .map(|(&freq, &ilen)| {
+            // np.arange(-ilen // 2, ilen // 2): floor(-ilen/2) .. floor(ilen/2).
+            let start = (-ilen / 2.0).floor();
+            let m = ((ilen / 2.0).floor() - start) as usize;
+            FilterKey {
+                m,
+                start,
+                ilen,
+                omega: 2.0 * PI * freq / sr,
+            }
+        })
+        .collect();
+    (n_fft, keys)
+}
+
+/// librosa's `__vqt_filter_fft` for one octave, before the per-octave
+/// rescaling: windowed, L1-normalised complex64 wavelets, rescaled by
+/// length / n_fft, transformed and sparsified.
+fn octave_shape(n_fft: usize, keys: Vec<FilterKey>, planner: &mut FftPlanner<f64>) -> OctaveShape {
     let fft = planner.plan_fft_forward(n_fft);
     let mut row_start = vec![0];
     let mut index = Vec::new();
     let mut coef = Vec::new();
     let mut buf = vec![Complex::new(0.0f64, 0.0); n_fft];
-    for ((&freq, &ilen), &gain) in freqs.iter().zip(&lengths).zip(gains) {
-        // np.arange(-ilen // 2, ilen // 2): floor(-ilen/2) .. floor(ilen/2).
-        let start = (-ilen / 2.0).floor();
-        let m = ((ilen / 2.0).floor() - start) as usize;
+    let mut mags = Vec::with_capacity(n_fft / 2 + 1);
+    for key in &keys {
+        let m = key.m.min(n_fft);
         let window: Vec<f64> = (0..m)
             .map(|n| 0.5 - 0.5 * (2.0 * PI * n as f64 / m as f64).cos())
             .collect();
         let l1: f64 = window.iter().sum();
         let left = (n_fft - m) / 2;
         buf.iter_mut().for_each(|c| *c = Complex::new(0.0, 0.0));
-        let omega = 2.0 * PI * freq / sr;
         for (n, w) in window.iter().enumerate() {
-            let phase = (start + n as f64) * omega;
+            let phase = (key.start + n as f64) * key.omega;
             // Normalised (L1), stored as complex64, rescaled by length / n_fft.
             let v = Complex::new(phase.cos(), phase.sin()) * (w / l1);
             let v32 = Complex::new(v.re as f32 as f64, v.im as f32 as f64);
-            buf[left + n] = v32 * (ilen / n_fft as f64);
+            buf[left + n] = v32 * (key.ilen / n_fft as f64);
         }
         fft.process(&mut buf);
         let kept = &buf[..n_fft / 2 + 1];
-        let mags: Vec<f64> = kept.iter().map(|c| c.norm()).collect();
+        mags.clear();
+        mags.extend(kept.iter().map(|c| c.norm()));
         let threshold = sparsify_threshold(&mags);
         for (k, (c, &mag)) in kept.iter().zip(&mags).enumerate() {
             if mag >= threshold {
                 index.push(k);
-                coef.push(Complex::new((c.re * gain) as f32, (c.im * gain) as f32));
+                coef.push(*c);
             }
         }
         row_start.push(index.len());
     }
-    OctaveBasis {
+    OctaveShape {
         n_fft,
-        hop,
+        keys,
         row_start,
         index,
+        coef,
+    }
+}
+
+/// One octave's sparse basis: the filter spectra of `shape` times `gains`
+/// (one per filter), stored as complex64 like librosa's basis.
+fn octave_basis(shape: &OctaveShape, gains: &[f64], hop: usize) -> OctaveBasis {
+    let mut coef = Vec::with_capacity(shape.coef.len());
+    for (r, &gain) in gains.iter().enumerate().take(shape.row_start.len() - 1) {
+        let span = shape.row_start[r]..shape.row_start[r + 1];
+        coef.extend(
+            shape.coef[span]
+                .iter()
+                .map(|c| Complex::new((c.re * gain) as f32, (c.im * gain) as f32)),
+        );
+    }
+    OctaveBasis {
+        n_fft: shape.n_fft,
+        hop,
+        row_start: shape.row_start.clone(),
+        index: shape.index.clone(),
         coef,
     }
 }
@@ -335,6 +420,16 @@ mod tests {
         let cutoff = f[N_CQT_BINS - 1] * (1.0 + 0.5 * HANN_BANDWIDTH * a[N_CQT_BINS - 1]);
         let nyquist = SAMPLE_RATE as f64 / 2.0;
         assert!((nyquist / cutoff).log2().ceil() - 2.0 <= 0.0);
+    }
+
+    #[test]
+    fn cached_plans_are_reused_per_tuning() {
+        let a = CqtPlan::cached(0.13);
+        let b = CqtPlan::cached(-0.21);
+        assert!(Arc::ptr_eq(&a, &CqtPlan::cached(0.13)));
+        assert!(Arc::ptr_eq(&b, &CqtPlan::cached(-0.21)));
+        assert!(!Arc::ptr_eq(&a, &b));
+        assert_eq!(b.tuning(), -0.21);
     }
 
     #[test]
