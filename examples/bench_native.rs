@@ -1,6 +1,5 @@
 //! Native timing of the work scripts/bench_browser.mjs times in the browser:
-//! the 498-float feature vector of a synthetic music-like clip, from samples
-//! to result.
+//! classification of a synthetic music-like clip, from samples to result.
 //!
 //! Usage: `bench_native RATE SECONDS:RUNS...`; prints a JSON array of
 //! `{ "seconds", "ms" }` (median of the runs, after a warm-up).
@@ -43,14 +42,14 @@ fn main() {
             std::process::exit(2);
         };
         let y = signal(seconds, rate);
-        if let Err(e) = genre_classifier::features(&y, rate) {
+        if let Err(e) = genre_classifier::classify(&y, rate) {
             eprintln!("bench_native: {e}");
             std::process::exit(1);
         }
         let mut times: Vec<f64> = (0..runs.max(1))
             .map(|_| {
                 let t0 = Instant::now();
-                let r = genre_classifier::features(&y, rate);
+                let r = genre_classifier::classify(&y, rate);
                 let ms = t0.elapsed().as_secs_f64() * 1e3;
                 std::hint::black_box(r).ok();
                 ms

@@ -1,5 +1,5 @@
-// Browser benchmark (not a test): time from a Float32Array to the feature
-// vector for a 30 s and a 10 min clip in headless Chromium, the
+// Browser benchmark (not a test): time from a Float32Array to a
+// classification for a 30 s and a 10 min clip in headless Chromium, the
 // WebAssembly memory high-water mark, and the native time of the same work
 // (examples/bench_native.rs, release build) measured in the same run.
 // Writes the "Browser" section of BENCHMARKS.md.
@@ -13,7 +13,7 @@ import { serve } from './serve.mjs';
 import { writeSection } from './report.mjs';
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const RATE = 22050;
+const RATE = 44100;
 const CLIPS = [
   { seconds: 30, runs: 7 },
   { seconds: 600, runs: 3 },
@@ -47,15 +47,15 @@ window.bench = async (clips, rate) => {
   const out = [];
   for (const { seconds, runs } of clips) {
     const y = signal(seconds, rate);
-    await local.features(y, rate);
-    await worker.features(y, rate);
+    await local.classifySamples(y, rate);
+    await worker.classifySamples(y, rate);
     const t = { seconds, local: [], worker: [] };
     for (let i = 0; i < runs; i++) {
       let t0 = performance.now();
-      await local.features(y, rate);
+      await local.classifySamples(y, rate);
       t.local.push(performance.now() - t0);
       t0 = performance.now();
-      await worker.features(y, rate);
+      await worker.classifySamples(y, rate);
       t.worker.push(performance.now() - t0);
     }
     out.push({ seconds, localMs: median(t.local), workerMs: median(t.worker), memoryBytes: await memoryBytes() });
@@ -101,8 +101,8 @@ const body = `
 Measured by \`node scripts/bench_browser.mjs\` after \`npm run build\`, in one
 run on ${cpu} (${cpus().length} cores, shared with other work), headless
 Chromium ${version}. Input: a synthetic music-like mono signal at ${RATE} Hz
-as a \`Float32Array\`; time to the 498-float feature vector of the whole clip
-(\`features()\`: STFT, chroma, mel, MFCC, tonnetz and their statistics), median of ${CLIPS.map((c) => c.runs).join(' and ')}
+as a \`Float32Array\` (resampled to 22050 Hz by the core); time to a full
+\`Classification\` (features and network for every window), median of ${CLIPS.map((c) => c.runs).join(' and ')}
 runs after a warm-up. *Native* is \`examples/bench_native.rs\` (release build,
 same signal, same work); *calling thread* is \`createClassifier({ worker: false })\`;
 *worker* adds the copy and transfer to a module Web Worker. Memory is the

@@ -5,7 +5,7 @@
 
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
-import { dirname, extname, join, normalize, sep } from 'node:path';
+import { basename, dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -81,6 +81,9 @@ export function serve({ root = ROOT, port = 8080, host = '127.0.0.1', index = '/
       'Content-Type': MIME[extname(file).toLowerCase()] || 'application/octet-stream',
       'Content-Length': stat.size,
       'Cache-Control': 'no-cache',
+      // Lets the page's service worker (www/sw.js) control the whole site,
+      // including the package's worker script in /js/.
+      ...(basename(file) === 'sw.js' ? { 'Service-Worker-Allowed': '/' } : {}),
     });
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);

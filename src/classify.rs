@@ -79,12 +79,12 @@ pub fn window_ranges(len: usize, window: usize, hop: usize) -> Vec<Range<usize>>
     ranges
 }
 
-/// Window length and hop of `model`, in samples at [`SAMPLE_RATE`].
-pub fn window_samples(model: &Model) -> (usize, usize) {
+/// Window length and hop given in seconds, in samples at [`SAMPLE_RATE`].
+pub fn window_samples(window_s: f32, hop_s: f32) -> (usize, usize) {
     let sr = SAMPLE_RATE as f32;
     (
-        (model.window_s() * sr).round() as usize,
-        (model.hop_s() * sr).round().max(1.0) as usize,
+        (window_s * sr).round() as usize,
+        (hop_s * sr).round().max(1.0) as usize,
     )
 }
 
@@ -104,7 +104,7 @@ impl Model {
     ) -> Result<Classification, Error> {
         check(samples, sample_rate)?;
         let y = crate::dsp::resample::to_analysis_rate(samples, sample_rate);
-        let (window, hop) = window_samples(self);
+        let (window, hop) = window_samples(self.window_s(), self.hop_s());
         let ranges = window_ranges(y.len(), window, hop);
         let total = ranges.len();
         if !progress(0, total) {

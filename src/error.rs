@@ -11,6 +11,8 @@ pub enum Error {
     TooShort { samples: usize, min_samples: usize },
     /// A sample is NaN or infinite.
     NonFinite { index: usize },
+    /// A sample's magnitude exceeds [`crate::features::MAX_AMPLITUDE`].
+    TooLoud { index: usize, value: f32 },
     /// The sample rate is outside the supported range.
     UnsupportedSampleRate { sample_rate: u32 },
     /// The channel count is zero or does not divide the interleaved length.
@@ -62,6 +64,11 @@ impl fmt::Display for Error {
             Error::NonFinite { index } => {
                 write!(f, "sample {index} is not a finite number (NaN or infinity)")
             }
+            Error::TooLoud { index, value } => write!(
+                f,
+                "sample {index} is {value:e}, beyond the largest magnitude the analysis takes ({:e}; audio is normally within -1 to 1)",
+                crate::features::MAX_AMPLITUDE
+            ),
             Error::UnsupportedSampleRate { sample_rate } => write!(
                 f,
                 "unsupported sample rate {sample_rate} Hz (supported: {} to {} Hz)",
@@ -111,11 +118,13 @@ impl fmt::Display for Error {
 impl Error {
     /// Short stable code of the error kind, as the JavaScript API reports it
     /// (`"empty"`, `"too-short"`, `"non-finite"`, `"sample-rate"`, ...).
+    /// A sample too large to analyse counts as `"non-finite"`: a value the
+    /// analysis cannot represent, like NaN or infinity.
     pub fn code(&self) -> &'static str {
         match self {
             Error::Empty => "empty",
             Error::TooShort { .. } => "too-short",
-            Error::NonFinite { .. } => "non-finite",
+            Error::NonFinite { .. } | Error::TooLoud { .. } => "non-finite",
             Error::UnsupportedSampleRate { .. } => "sample-rate",
             Error::BadChannels { .. } | Error::InvalidParameter { .. } | Error::Internal { .. } => {
                 "internal"

@@ -19,6 +19,10 @@ pub const MAX_SAMPLE_RATE: u32 = 192_000;
 /// Shortest accepted input, in samples at [`SAMPLE_RATE`]: one full STFT
 /// frame (2048 samples, about 93 ms).
 pub const MIN_SAMPLES: usize = N_FFT;
+/// Largest accepted sample magnitude. Audio is normally within [-1, 1]
+/// (integer PCM passed unscaled stays far below this); beyond it the power
+/// spectra of the analysis could overflow single precision.
+pub const MAX_AMPLITUDE: f32 = 1e12;
 
 /// Feature vector of mono `samples` at `sample_rate` Hz.
 ///
@@ -39,6 +43,13 @@ pub fn extract(y: &[f32]) -> Result<[f32; N_FEATURES], Error> {
     spectral.mel.write_to(&mut out[MEL.all()]);
     spectral.mfcc.write_to(&mut out[MFCC.all()]);
     tonnetz::tonnetz_stats(y, spectral.tuning_cqt as f32).write_to(&mut out[TONNETZ.all()]);
+    // Checked inputs give finite features; a stage that breaks this is a
+    // bug, reported as one rather than passed on as NaN.
+    if out.iter().any(|v| !v.is_finite()) {
+        return Err(Error::Internal {
+            what: "feature extraction (non-finite feature)",
+        });
+    }
     Ok(out)
 }
 
@@ -230,8 +241,17 @@ pub fn check(samples: &[f32], sample_rate: u32) -> Result<(), Error> {
     if samples.is_empty() {
         return Err(Error::Empty);
     }
-    if let Some(index) = samples.iter().position(|s| !s.is_finite()) {
-        return Err(Error::NonFinite { index });
+    // One pass over the samples for both checks.
+    if let Some(index) = samples
+        .iter()
+        .position(|s| s.is_nan() || s.abs() > MAX_AMPLITUDE)
+    {
+        let value = samples[index];
+        return Err(if value.is_finite() {
+            Error::TooLoud { index, value }
+        } else {
+            Error::NonFinite { index }
+        });
     }
     let min = min_samples(sample_rate);
     if samples.len() < min {
@@ -280,6 +300,16 @@ mod tests {
             })
         );
         assert!(check(&[0.0; 2048], 22050).is_ok());
+        y[7] = -1e13;
+        assert_eq!(
+            check(&y, 22050),
+            Err(Error::TooLoud {
+                index: 7,
+                value: -1e13
+            })
+        );
+        y[7] = MAX_AMPLITUDE;
+        assert!(check(&y, 22050).is_ok());
     }
 
     #[test]

@@ -133,3 +133,39 @@ fn unreadable_inputs_are_reported() {
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("missing.flac"));
 }
+
+#[test]
+fn embedded_model_classifies_a_real_clip() {
+    let clip = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/gtzan-subset/genres/metal/metal.00000.flac");
+    let out = genre(&["classify", "--json", s(&clip)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    let genres: Vec<&str> = v["probabilities"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut sorted = genres.clone();
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        [
+            "blues",
+            "classical",
+            "country",
+            "disco",
+            "hiphop",
+            "jazz",
+            "metal",
+            "pop",
+            "reggae",
+            "rock"
+        ]
+    );
+    let windows = v["windows"].as_array().unwrap();
+    assert!(windows.len() > 1);
+    let end = windows.last().unwrap()["end_s"].as_f64().unwrap();
+    assert!((end - v["duration_s"].as_f64().unwrap()).abs() < 1e-3);
+}

@@ -22,6 +22,13 @@ static EMBEDDED_BYTES: &[u8] = include_bytes!("../../model/genre.postcard");
 const MAX_GENRES: usize = 256;
 /// Longest analysis window a model file may declare, in seconds.
 const MAX_WINDOW_S: f32 = 600.0;
+/// Standardised features are clamped to +/- this before the network sees
+/// them: far beyond anything real audio gives, and it bounds the outputs.
+pub const MAX_STANDARDISED: f32 = 1e4;
+/// Largest output magnitude a layer of a valid model may reach for clamped
+/// inputs; beyond it single precision could overflow and the softmax give
+/// NaN.
+const MAX_OUTPUT_BOUND: f64 = 1e30;
 
 /// A validated model, ready to classify.
 #[derive(Debug, Clone, PartialEq)]
@@ -133,6 +140,7 @@ impl Model {
                 h.genres.len()
             )));
         }
+        check_output_bounds(&layers)?;
         Ok(Model {
             genres: h.genres,
             window_s: h.window_s,
@@ -201,7 +209,7 @@ impl Model {
                 features.ncols()
             )));
         }
-        let x = (&features - &self.mean) / &self.std;
+        let x = ((&features - &self.mean) / &self.std).mapv(clamp_standardised);
         Ok(network::softmax_rows(network::logits(
             &self.layers,
             x.view(),
@@ -210,13 +218,41 @@ impl Model {
 
     /// Class probabilities of one raw feature vector.
     pub fn predict(&self, features: &[f32; N_FEATURES]) -> Vec<f32> {
-        let x = (&ndarray::ArrayView1::from(&features[..]) - &self.mean) / &self.std;
+        let x = ((&ndarray::ArrayView1::from(&features[..]) - &self.mean) / &self.std)
+            .mapv(clamp_standardised);
         let n = x.len();
         let x = x.into_shape_with_order((1, n)).unwrap_or_default();
         network::softmax_rows(network::logits(&self.layers, x.view()))
             .into_iter()
             .collect()
     }
+}
+
+fn clamp_standardised(v: f32) -> f32 {
+    v.clamp(-MAX_STANDARDISED, MAX_STANDARDISED)
+}
+
+/// Rejects layers whose outputs could overflow: with inputs within
+/// [`MAX_STANDARDISED`], each layer's outputs are bounded by its largest
+/// row of absolute weights times the input bound, plus its largest bias.
+fn check_output_bounds(layers: &[Dense]) -> Result<(), Error> {
+    let mut bound = MAX_STANDARDISED as f64;
+    for (i, l) in layers.iter().enumerate() {
+        let row = l
+            .weights
+            .rows()
+            .into_iter()
+            .map(|r| r.iter().map(|w| w.abs() as f64).sum::<f64>())
+            .fold(0.0, f64::max);
+        let bias = l.bias.iter().fold(0.0f64, |m, b| m.max(b.abs() as f64));
+        bound = row * bound + bias;
+        if bound.is_nan() || bound > MAX_OUTPUT_BOUND {
+            return Err(invalid(format!(
+                "layer {i} can reach {bound:e}: the weights are too large"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A small model with pseudo-random weights, for tests.
@@ -417,6 +453,14 @@ mod tests {
             ("hop", Box::new(|f| f.header.hop_s = 0.0)),
             ("hop > window", Box::new(|f| f.header.hop_s = 4.0)),
             ("nan window", Box::new(|f| f.header.window_s = f32::NAN)),
+            (
+                "overflowing weights",
+                Box::new(|f| {
+                    if let Weights::F32(w) = &mut f.layers[0].weights {
+                        w[0] = 1e30;
+                    }
+                }),
+            ),
         ];
         for (name, edit) in cases {
             let mut f = base.clone();
@@ -426,6 +470,23 @@ mod tests {
                 matches!(r, Err(Error::InvalidModel { .. })),
                 "{name}: {r:?}"
             );
+        }
+    }
+
+    #[test]
+    fn extreme_inputs_still_give_probabilities() {
+        // A vanishing standard deviation and features at the edge of single
+        // precision: the clamped inputs keep the outputs finite.
+        let mut f = test_model(4, 16, 3.0, 1.5).to_file(false);
+        f.header.feature_std[0] = f32::MIN_POSITIVE;
+        f.header.feature_std[1] = 1e-45;
+        let m = Model::from_file(f).unwrap();
+        let mut x = [f32::MAX; N_FEATURES];
+        x[2] = -f32::MAX;
+        for features in [x, [0.0; N_FEATURES]] {
+            let p = m.predict(&features);
+            assert!(p.iter().all(|v| v.is_finite() && *v >= 0.0), "{p:?}");
+            assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-5);
         }
     }
 

@@ -7,8 +7,10 @@ use wasm_bindgen_test::wasm_bindgen_test_configure;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod bad_input;
 mod errors;
 mod mel;
+mod model;
 mod parity;
 #[path = "../common/signals.rs"]
 mod signals;

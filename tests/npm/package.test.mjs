@@ -30,25 +30,137 @@ function signal(sampleRate, seconds) {
   return y;
 }
 
+// A 16-bit PCM mono WAV file of \`samples\`.
+function wavBytes(samples, sampleRate) {
+  const b = new DataView(new ArrayBuffer(44 + 2 * samples.length));
+  const ascii = (at, str) => [...str].forEach((ch, i) => b.setUint8(at + i, ch.charCodeAt(0)));
+  ascii(0, 'RIFF'); b.setUint32(4, 36 + 2 * samples.length, true); ascii(8, 'WAVEfmt ');
+  b.setUint32(16, 16, true); b.setUint16(20, 1, true); b.setUint16(22, 1, true);
+  b.setUint32(24, sampleRate, true); b.setUint32(28, 2 * sampleRate, true);
+  b.setUint16(32, 2, true); b.setUint16(34, 16, true); ascii(36, 'data');
+  b.setUint32(40, 2 * samples.length, true);
+  samples.forEach((x, i) => b.setInt16(44 + 2 * i, Math.round(Math.max(-1, Math.min(1, x)) * 32767), true));
+  return new Uint8Array(b.buffer);
+}
+
+// Bad inputs, each with the error codes that are a defined answer to it
+// (null: a result is defined too).
+function badInputs() {
+  const good = signal(22050, 1);
+  const withSample = (v) => { const y = good.slice(); y[300] = v; return y; };
+  const wav = wavBytes(good, 22050);
+  const text = new TextEncoder().encode('Track list: 1. Intro, 2. Outro. '.repeat(100));
+  const noise = Uint8Array.from({ length: 5000 }, (_, i) => (i * 2654435761) >>> 24);
+  return {
+    samples: [
+      ['empty', new Float32Array(0), 22050, ['empty']],
+      ['one sample', new Float32Array(1), 22050, ['too-short']],
+      ['shorter than a frame', good.slice(0, 2047), 22050, ['too-short']],
+      ['NaN', withSample(NaN), 22050, ['non-finite']],
+      ['+Inf', withSample(Infinity), 22050, ['non-finite']],
+      ['-Inf', withSample(-Infinity), 22050, ['non-finite']],
+      ['too loud', withSample(1e30), 22050, ['non-finite']],
+      ['rate 7999 Hz', good, 7999, ['sample-rate']],
+      ['rate NaN', good, NaN, ['sample-rate']],
+      ['rate 44100.5 Hz', good, 44100.5, ['sample-rate']],
+      ['all zeros', new Float32Array(44100), 22050, null],
+      ['DC offset', new Float32Array(44100).fill(0.5), 22050, null],
+      ['square wave', Float32Array.from({ length: 44100 }, (_, i) => ((i / 50) | 0) % 2 ? 1 : -1), 22050, null],
+      ['denormals', new Float32Array(44100).fill(1e-45), 22050, null],
+      ['8 kHz', signal(8000, 2), 8000, null],
+      ['192 kHz', signal(192000, 1), 192000, null],
+    ],
+    files: [
+      ['empty file', new Uint8Array(0), 'empty.wav', ['empty', 'decode']],
+      ['WAV cut in its header', wav.slice(0, 20), 'cut.wav', ['decode']],
+      ['WAV header only', wav.slice(0, 44), 'header.wav', ['decode', 'empty', 'too-short']],
+      ['text named .mp3', text, 'song.mp3', ['decode']],
+      ['noise named .flac', noise, 'noise.flac', ['decode']],
+      ['MP3 frame header only', Uint8Array.of(0xff, 0xfb, 0x90, 0x64), 'cut.mp3', ['decode']],
+      ['fLaC magic only', new TextEncoder().encode('fLaC'), 'cut.flac', ['decode']],
+    ],
+  };
+}
+
+// Each bad input rejects with a GenreError (or resolves, where that is
+// defined), and the classifier then still answers a good request.
+async function badInputRun(classifier, reference) {
+  const good = signal(44100, 2);
+  const out = [];
+  const { samples, files } = badInputs();
+  const attempt = async (name, codes, call) => {
+    const row = { name, codes };
+    try {
+      const value = await call();
+      row.ok = true;
+      row.finite = Array.isArray(value) || ArrayBuffer.isView(value) ? Array.from(value).every(Number.isFinite) : true;
+    } catch (e) {
+      row.ok = false;
+      row.isGenreError = e instanceof GenreError;
+      row.code = e.code;
+      row.message = e.message;
+    }
+    const next = await classifier.features(good, 44100);
+    row.servesNext = next.length === reference.length && next.every((v, i) => v === reference[i]);
+    out.push(row);
+  };
+  for (const [name, y, rate, codes] of samples) await attempt(name, codes, () => classifier.features(y, rate));
+  for (const [name, bytes, file, codes] of files) {
+    await attempt(name, codes, () => classifier.classifyFile(new File([bytes], file)));
+  }
+  return out;
+}
+
+// A 16-bit PCM WAV file of \`y\` at \`rate\` Hz, as a Blob.
+function wav(y, rate) {
+  return new Blob([wavBytes(y, rate)], { type: 'audio/wav' });
+}
+
 async function main() {
   const out = { genres: GENRES };
   for (const worker of [true, false]) {
     const classifier = await createClassifier({ worker });
     const samples = signal(44100, 2);
     const features = await classifier.features(samples, 44100);
+    const progress = [];
+    const result = await classifier.classifySamples(samples, 44100, {
+      onProgress: (fraction, stage) => progress.push([fraction, stage]),
+    });
     let error = null;
     try {
-      await classifier.features(new Float32Array(0), 44100);
+      await classifier.classifySamples(new Float32Array(0), 44100);
     } catch (e) {
       error = { isGenreError: e instanceof GenreError, name: e.name, code: e.code, message: e.message };
     }
     const again = await classifier.features(samples, 44100);
+    const withMel = await classifier.classifySamples(samples, 44100, { melColumns: 50 });
+    const mel = withMel.mel;
+    const controller = new AbortController();
+    let cancelled = null;
+    try {
+      await classifier.classifySamples(signal(44100, 20), 44100, {
+        signal: controller.signal,
+        onProgress: (fraction, stage) => { if (stage === 'analyse' && fraction > 0) controller.abort(); },
+      });
+    } catch (e) {
+      cancelled = e.code;
+    }
+    const fromFile = await classifier.classifyFile(wav(samples, 44100));
+    const bad = await badInputRun(classifier, features);
     out[worker ? 'worker' : 'local'] = {
       featureLength: features.length,
       featuresFinite: features.every(Number.isFinite),
       sameAfterError: again.every((v, i) => v === features[i]),
       samplesIntact: samples.length === 88200,
+      result,
+      mel: { nMels: mel.nMels, nColumns: mel.nColumns, secondsPerColumn: mel.secondsPerColumn,
+        isFloat32: mel.db instanceof Float32Array, length: mel.db.length, finite: mel.db.every(Number.isFinite) },
+      sameWithMel: JSON.stringify(withMel.probabilities) === JSON.stringify(result.probabilities),
+      cancelled,
+      fromFile,
+      progress,
       error,
+      bad,
     };
     classifier.terminate();
   }
@@ -62,6 +174,30 @@ const INDEX_HTML = `<!doctype html><html><head><meta charset="utf-8"><title>pack
 
 function sh(cmd, args, cwd) {
   return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+function checkClassification(c, label) {
+  const names = c.probabilities.map((p) => p.genre);
+  assert.equal(names.length, 10, label);
+  const sum = c.probabilities.reduce((s, p) => s + p.probability, 0);
+  assert.ok(Math.abs(sum - 1) < 1e-4, `${label}: probabilities sum to ${sum}`);
+  for (const p of c.probabilities) assert.ok(p.probability >= 0 && p.probability <= 1, label);
+  const best = c.probabilities.reduce((a, b) => (b.probability > a.probability ? b : a));
+  assert.equal(c.genre, best.genre, label);
+  // top3: the genres above 0.15, best first, at most three.
+  assert.ok(c.top3.length <= 3, label);
+  const expected = [...c.probabilities].filter((p) => p.probability > 0.15)
+    .sort((a, b) => b.probability - a.probability).slice(0, 3);
+  assert.deepEqual(c.top3, expected, label);
+  assert.ok(Math.abs(c.duration - 2) < 1e-3, `${label}: duration ${c.duration}`);
+  assert.equal(c.sampleRate, 44100, label);
+  assert.ok(Array.isArray(c.windows) && c.windows.length >= 1, label);
+  for (const w of c.windows) {
+    assert.ok(w.start >= 0 && w.end > w.start && w.end <= c.duration + 1e-6, `${label}: window ${w.start}-${w.end}`);
+    assert.equal(w.probabilities.length, 10, label);
+    assert.ok(names.includes(w.genre), label);
+  }
+  assert.equal(c.mel, undefined, label);
 }
 
 test('the packed package works in a fresh Vite app in Chromium', { timeout: 600_000 }, async (t) => {
@@ -114,6 +250,34 @@ test('the packed package works in a fresh Vite app in Chromium', { timeout: 600_
     assert.ok(r.featuresFinite, mode);
     assert.ok(r.sameAfterError, `${mode}: the classifier serves after an error`);
     assert.ok(r.samplesIntact, `${mode}: the caller's samples were detached`);
+    checkClassification(r.result, mode);
+    assert.deepEqual(r.result.probabilities.map((p) => p.genre), out.genres, mode);
+    const fractions = r.progress.map(([f]) => f);
+    assert.ok(fractions.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= fractions[i - 1])), `${mode}: progress ${fractions}`);
+    assert.deepEqual(r.progress.at(-1), [1, 'done'], mode);
     assert.deepEqual([r.error.isGenreError, r.error.name, r.error.code], [true, 'GenreError', 'empty'], mode);
+    assert.ok(r.bad.length > 20, mode);
+    for (const b of r.bad) {
+      const what = `${mode}: ${b.name}: ${JSON.stringify(b)}`;
+      assert.ok(b.servesNext, `${what}: the classifier no longer serves`);
+      if (b.ok) {
+        assert.equal(b.codes, null, `${what}: accepted`);
+        assert.ok(b.finite, what);
+      } else {
+        assert.ok(b.isGenreError, what);
+        if (b.codes !== null) assert.ok(b.codes.includes(b.code), what);
+      }
+    }
+    assert.equal(r.mel.nMels, 128, mode);
+    assert.ok(r.mel.nColumns >= 1 && r.mel.nColumns <= 50, `${mode}: ${r.mel.nColumns} mel columns`);
+    assert.ok(r.mel.isFloat32 && r.mel.finite && r.mel.length === r.mel.nMels * r.mel.nColumns, mode);
+    assert.ok(Math.abs(r.mel.secondsPerColumn * r.mel.nColumns - 2) < 0.1, `${mode}: mel covers ${r.mel.secondsPerColumn * r.mel.nColumns} s`);
+    assert.ok(r.sameWithMel, mode);
+    assert.equal(r.cancelled, 'cancelled', mode);
+    // The WAV holds the samples rounded to 16 bits: the same classification, nearly.
+    checkClassification(r.fromFile, `${mode} file`);
+    assert.equal(r.fromFile.sampleRate, 44100, mode);
+    r.fromFile.probabilities.forEach((p, i) => assert.ok(Math.abs(p.probability - r.result.probabilities[i].probability) < 1e-2, mode));
   }
+  assert.deepEqual(out.worker.result, out.local.result, 'worker and calling thread agree');
 });

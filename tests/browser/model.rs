@@ -1,0 +1,153 @@
+//! The embedded model in WebAssembly: the same probabilities as the native
+//! build (stored by tests/model_probabilities.rs), and classification
+//! through the binding with progress and cancellation.
+
+use genre_classifier::{wasm, Model, N_FEATURES};
+use serde_json::Value;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+use crate::{error_parts, signal};
+
+const STORED: &str = include_str!("model_probabilities.json");
+const GOLDEN: &[(&str, &str)] = &[
+    ("tone_1s", include_str!("../parity/golden/tone_1s.json")),
+    (
+        "white_noise",
+        include_str!("../parity/golden/white_noise.json"),
+    ),
+    (
+        "chord_c_major_sharp",
+        include_str!("../parity/golden/chord_c_major_sharp.json"),
+    ),
+    (
+        "pink_noise",
+        include_str!("../parity/golden/pink_noise.json"),
+    ),
+];
+
+fn input(name: &str) -> [f32; N_FEATURES] {
+    let (_, text) = GOLDEN
+        .iter()
+        .find(|(n, _)| *n == name)
+        .expect("listed input");
+    let v: Value = serde_json::from_str(text).unwrap();
+    let mut x = [0.0f32; N_FEATURES];
+    for (o, f) in x.iter_mut().zip(v["features"].as_array().unwrap()) {
+        *o = f.as_f64().unwrap() as f32;
+    }
+    x
+}
+
+#[wasm_bindgen_test]
+fn forward_pass_matches_native() {
+    let stored: Value = serde_json::from_str(STORED).unwrap();
+    let model = Model::embedded().expect("embedded model");
+    let names = stored["inputs"].as_array().unwrap();
+    assert_eq!(names.len(), GOLDEN.len());
+    for (name, want) in names
+        .iter()
+        .zip(stored["probabilities"].as_array().unwrap())
+    {
+        let name = name.as_str().unwrap();
+        let got = model.predict(&input(name));
+        let want = want.as_array().unwrap();
+        assert_eq!(got.len(), want.len());
+        for (g, w) in got.iter().zip(want) {
+            let w = w.as_f64().unwrap();
+            assert!(
+                (*g as f64 - w).abs() <= 1e-6,
+                "{name}: wasm {g}, native {w}"
+            );
+        }
+    }
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(v, &JsValue::from_str(key)).expect("property")
+}
+
+#[wasm_bindgen_test]
+fn classify_returns_the_api_shape() {
+    let y = signal(8.0, 22050);
+    let calls = std::rc::Rc::new(std::cell::RefCell::new(Vec::<(f64, f64)>::new()));
+    let log = calls.clone();
+    let progress =
+        wasm_bindgen::closure::Closure::<dyn FnMut(f64, f64) -> bool>::new(move |done, total| {
+            log.borrow_mut().push((done, total));
+            true
+        });
+    let result = wasm::classify_js(
+        &y,
+        22050.0,
+        Some(
+            progress
+                .as_ref()
+                .unchecked_ref::<js_sys::Function>()
+                .clone(),
+        ),
+    )
+    .expect("classification");
+    let native = genre_classifier::classify(&y, 22050).expect("native API");
+    assert_eq!(
+        get(&result, "genre").as_string().as_deref(),
+        Some(native.genre.as_str())
+    );
+    assert_eq!(get(&result, "sampleRate").as_f64(), Some(22050.0));
+    assert_eq!(
+        get(&result, "duration").as_f64(),
+        Some(native.duration_s as f64)
+    );
+    let probabilities: js_sys::Array = get(&result, "probabilities").dyn_into().unwrap();
+    assert_eq!(probabilities.length(), 10);
+    let mut sum = 0.0;
+    for (p, n) in probabilities.iter().zip(&native.probabilities) {
+        assert_eq!(
+            get(&p, "genre").as_string().as_deref(),
+            Some(n.genre.as_str())
+        );
+        assert_eq!(get(&p, "probability").as_f64(), Some(n.probability as f64));
+        sum += n.probability as f64;
+    }
+    assert!((sum - 1.0).abs() < 1e-4, "{sum}");
+    let windows: js_sys::Array = get(&result, "windows").dyn_into().unwrap();
+    assert_eq!(windows.length() as usize, native.windows.len());
+    for (w, n) in windows.iter().zip(&native.windows) {
+        assert_eq!(get(&w, "start").as_f64(), Some(n.start_s as f64));
+        assert_eq!(get(&w, "end").as_f64(), Some(n.end_s as f64));
+        let p: js_sys::Array = get(&w, "probabilities").dyn_into().unwrap();
+        assert_eq!(p.length(), 10);
+    }
+    let top3: js_sys::Array = get(&result, "top3").dyn_into().unwrap();
+    assert_eq!(top3.length() as usize, native.top3.len());
+    let calls = calls.borrow();
+    let total = native.windows.len() as f64;
+    let expected: Vec<(f64, f64)> = (0..=native.windows.len())
+        .map(|i| (i as f64, total))
+        .collect();
+    assert_eq!(*calls, expected);
+}
+
+#[wasm_bindgen_test]
+fn progress_callback_cancels_and_rethrows() {
+    let y = signal(8.0, 22050);
+    let stop =
+        wasm_bindgen::closure::Closure::<dyn FnMut(f64, f64) -> bool>::new(|done, _| done < 1.0);
+    let err = wasm::classify_js(
+        &y,
+        22050.0,
+        Some(stop.as_ref().unchecked_ref::<js_sys::Function>().clone()),
+    )
+    .expect_err("cancelled");
+    assert_eq!(error_parts(&err).1, "cancelled");
+    let throws =
+        js_sys::Function::new_with_args("done, total", "throw new RangeError('from the callback')");
+    let err = wasm::classify_js(&y, 22050.0, Some(throws)).expect_err("rethrown");
+    assert_eq!(error_parts(&err).0, "RangeError");
+    let err = wasm::classify_js(&[], 22050.0, None).expect_err("empty");
+    assert_eq!(error_parts(&err).1, "empty");
+    assert!(
+        wasm::classify_js(&y, 22050.0, None).is_ok(),
+        "serves after errors"
+    );
+}

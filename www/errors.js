@@ -1,0 +1,35 @@
+// Plain-language explanations of the classifier's error codes.
+
+const HEADLINES = {
+  empty: 'This file holds no audio.',
+  'too-short': 'This recording is too short to classify.',
+  'non-finite': 'The decoded audio contains invalid sample values.',
+  'sample-rate': 'The sample rate of this audio is not supported.',
+  decode: 'This file could not be decoded as audio.',
+  cancelled: 'Cancelled.',
+  model: 'The classifier model could not be loaded.',
+  internal: 'Something went wrong inside the classifier.',
+  permission: 'Microphone access was denied.',
+  'no-device': 'No microphone was found.',
+  unsupported: 'This browser cannot do that.',
+};
+
+const HINTS = {
+  decode:
+    'It may not be an audio file, may be truncated or damaged, or may use a codec this browser cannot play. Try WAV, FLAC or MP3.',
+  'too-short': 'Use at least a tenth of a second of audio; 30 seconds gives the most reliable answer.',
+  empty: 'The file is empty or decodes to silence of zero length.',
+  'sample-rate': 'Convert it to a common rate such as 44.1 or 48 kHz.',
+  model: 'Reload the page. If it keeps failing, this build may lack a usable model, or this browser may not support WebAssembly.',
+  internal: 'Reload the page and try again.',
+  permission: 'Allow microphone access for this page in the browser’s site settings, then press Start listening again.',
+  'no-device': 'Connect a microphone and try again.',
+};
+
+/** { headline, hint, detail, code } for any thrown value. */
+export function explain(err) {
+  const code = err && typeof err.code === 'string' ? err.code : 'internal';
+  const headline = HEADLINES[code] ?? HEADLINES.internal;
+  const detail = err && err.message ? String(err.message) : String(err);
+  return { code, headline, hint: HINTS[code] ?? '', detail };
+}

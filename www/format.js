@@ -1,0 +1,56 @@
+// Small formatting helpers shared by the page's views.
+
+const NAMES = {
+  blues: 'Blues',
+  classical: 'Classical',
+  country: 'Country',
+  disco: 'Disco',
+  hiphop: 'Hip-hop',
+  jazz: 'Jazz',
+  metal: 'Metal',
+  pop: 'Pop',
+  reggae: 'Reggae',
+  rock: 'Rock',
+};
+
+/** Display name of a genre id ("hiphop" -> "Hip-hop"). */
+export function genreName(id) {
+  return NAMES[id] ?? String(id);
+}
+
+/** A probability in [0, 1] as a percentage with one decimal ("62.4%"). */
+export function percent(p) {
+  return `${(p * 100).toFixed(1)}%`;
+}
+
+/** Seconds as m:ss ("1:05"); hours are added past 60 minutes. */
+export function clock(seconds) {
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+/** A byte count in human units ("3.2 MB"). */
+export function bytes(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} kB`;
+  return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** Creates an element with attributes and children (strings become text). */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') node.className = value;
+    else if (key === 'text') node.textContent = value;
+    else node.setAttribute(key, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}

@@ -1,0 +1,67 @@
+// Service worker: keeps the page, its scripts and the WebAssembly model in a
+// cache so the page works offline once loaded. Network first (fresh code
+// when online), cache as the fallback.
+
+const CACHE = 'genre-page-v1';
+
+/** Files the page needs, relative to this script: the page and the package (JS and WebAssembly). */
+const PRECACHE = [
+  './',
+  'index.html',
+  'style.css',
+  'icon.svg',
+  'manifest.webmanifest',
+  'app.js',
+  'card.js',
+  'classifier.js',
+  'errors.js',
+  'format.js',
+  'mel.js',
+  'mic.js',
+  'mic-worklet.js',
+  'render.js',
+  'timeline.js',
+  '../js/index.js',
+  '../js/errors.js',
+  '../js/decode.js',
+  '../js/worker.js',
+  '../js/engine.js',
+  '../pkg/genre_classifier.js',
+  '../pkg/genre_classifier_bg.wasm',
+];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.addAll(PRECACHE))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) return;
+  event.respondWith(
+    fetch(request)
+      .then((response) => {
+        if (response.ok) {
+          const copy = response.clone();
+          event.waitUntil(caches.open(CACHE).then((cache) => cache.put(request, copy)));
+        }
+        return response;
+      })
+      .catch(() =>
+        caches.match(request, { ignoreSearch: true }).then((hit) => hit ?? Response.error()),
+      ),
+  );
+});
