@@ -20,6 +20,20 @@ static EMBEDDED_BYTES: &[u8] = include_bytes!("../../model/genre.postcard");
 
 /// Most output classes a model file may declare.
 const MAX_GENRES: usize = 256;
+
+/// The GTZAN genres, in the order of the trained model's outputs.
+pub const GENRES: [&str; 10] = [
+    "blues",
+    "classical",
+    "country",
+    "disco",
+    "hiphop",
+    "jazz",
+    "metal",
+    "pop",
+    "reggae",
+    "rock",
+];
 /// Longest analysis window a model file may declare, in seconds.
 const MAX_WINDOW_S: f32 = 600.0;
 /// Standardised features are clamped to +/- this before the network sees
@@ -265,21 +279,7 @@ pub(crate) fn test_model(seed: u64, hidden: usize, window_s: f32, hop_s: f32) ->
         state ^= state << 17;
         (state >> 11) as f32 / (1u64 << 53) as f32 - 0.5
     };
-    let genres: Vec<String> = [
-        "blues",
-        "classical",
-        "country",
-        "disco",
-        "hiphop",
-        "jazz",
-        "metal",
-        "pop",
-        "reggae",
-        "rock",
-    ]
-    .iter()
-    .map(|g| g.to_string())
-    .collect();
+    let genres: Vec<String> = GENRES.iter().map(|g| g.to_string()).collect();
     let mut layer = |inputs: usize, outputs: usize| DenseLayer {
         inputs: inputs as u32,
         outputs: outputs as u32,

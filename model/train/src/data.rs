@@ -11,18 +11,7 @@ use rayon::prelude::*;
 use crate::rng::Rng;
 
 /// The GTZAN genres, in model order.
-pub const GENRES: [&str; 10] = [
-    "blues",
-    "classical",
-    "country",
-    "disco",
-    "hiphop",
-    "jazz",
-    "metal",
-    "pop",
-    "reggae",
-    "rock",
-];
+pub use genre_classifier::model::GENRES;
 
 /// One audio clip and its label.
 #[derive(Debug, Clone)]
