@@ -9,6 +9,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 mod bad_input;
 mod errors;
+#[path = "../common/measure.rs"]
+mod measure;
 mod mel;
 mod model;
 mod parity;

@@ -12,6 +12,7 @@ use genre_classifier::wasm;
 use serde_json::Value;
 use wasm_bindgen_test::wasm_bindgen_test;
 
+use crate::measure::{allowed, relative_error};
 use crate::signals;
 
 const FIXTURES: &[&str] = &[
@@ -81,20 +82,6 @@ fn outcomes() -> &'static [Outcome] {
     })
 }
 
-/// max |ours - theirs| / max |theirs| (absolute when theirs is all zero).
-fn relative_error(ours: &[f32], theirs: &[f64]) -> f64 {
-    let scale = theirs.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-    let diff = ours
-        .iter()
-        .zip(theirs)
-        .fold(0.0f64, |m, (&o, &t)| m.max((o as f64 - t).abs()));
-    if scale > 0.0 {
-        diff / scale
-    } else {
-        diff
-    }
-}
-
 fn check_group(group: Group, target: f64) {
     let mut failures = Vec::new();
     for o in outcomes() {
@@ -108,11 +95,8 @@ fn check_group(group: Group, target: f64) {
         .enumerate()
         {
             let e = relative_error(&o.ours[r.clone()], &o.theirs[r]);
-            let allowed = match group.name {
-                "tonnetz" => target.max(o.tonnetz_soxr_rounding[i]),
-                _ => target,
-            };
-            if e.is_nan() || e > allowed {
+            let limit = allowed(group.name, target, o.tonnetz_soxr_rounding[i]);
+            if e.is_nan() || e > limit {
                 failures.push(format!("{} {stat}: {e:.3e}", o.name));
             }
         }
