@@ -1,6 +1,6 @@
 // One result card per file: queued -> working (progress) -> done or error.
 
-import { explain } from './errors.js';
+import { errorBox, explain } from './errors.js';
 import { bytes, el } from './format.js';
 import { renderResult } from './render.js';
 
@@ -75,17 +75,9 @@ export function createFileCard(file) {
     },
     fail(err) {
       finish('error');
-      const { code, headline, hint, detail } = explain(err);
-      element.dataset.errorCode = code;
-      body.replaceChildren(
-        el(
-          'p',
-          { class: 'error-box wide', role: 'alert' },
-          el('strong', { text: headline }),
-          hint,
-          detail && detail !== headline ? el('span', { class: 'error-detail', text: `Details: ${detail}` }) : null,
-        ),
-      );
+      const explained = explain(err);
+      element.dataset.errorCode = explained.code;
+      body.replaceChildren(errorBox(explained));
     },
   };
 }

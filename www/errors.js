@@ -1,5 +1,7 @@
 // Plain-language explanations of the classifier's error codes.
 
+import { el } from './format.js';
+
 const HEADLINES = {
   empty: 'This file holds no audio.',
   'too-short': 'This recording is too short to classify.',
@@ -32,4 +34,15 @@ export function explain(err) {
   const headline = HEADLINES[code] ?? HEADLINES.internal;
   const detail = err && err.message ? String(err.message) : String(err);
   return { code, headline, hint: HINTS[code] ?? '', detail };
+}
+
+// The alert box that shows an explained error (see `explain`).
+export function errorBox({ headline, hint, detail }) {
+  return el(
+    'p',
+    { class: 'error-box wide', role: 'alert' },
+    el('strong', { text: headline }),
+    hint,
+    detail && detail !== headline ? el('span', { class: 'error-detail', text: `Details: ${detail}` }) : null,
+  );
 }

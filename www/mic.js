@@ -1,7 +1,7 @@
 // Microphone mode: keep the last few seconds of what the microphone hears
 // in a ring buffer and classify it in the worker every few seconds.
 
-import { explain } from './errors.js';
+import { errorBox, explain } from './errors.js';
 import { el } from './format.js';
 import { renderResult } from './render.js';
 
@@ -79,20 +79,12 @@ export function setupMicrophone({ button, panel, classifier }) {
   };
 
   const showError = (err) => {
-    const { code, headline, hint, detail } = explain(micError(err));
+    const explained = explain(micError(err));
     card.dataset.state = 'error';
-    card.dataset.errorCode = code;
+    card.dataset.errorCode = explained.code;
     status.textContent = '';
     meter.hidden = true;
-    body.replaceChildren(
-      el(
-        'p',
-        { class: 'error-box wide', role: 'alert' },
-        el('strong', { text: headline }),
-        hint,
-        detail && detail !== headline ? el('span', { class: 'error-detail', text: `Details: ${detail}` }) : null,
-      ),
-    );
+    body.replaceChildren(errorBox(explained));
   };
 
   async function tick(s) {
