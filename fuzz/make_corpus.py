@@ -7,7 +7,7 @@ Needs numpy and soundfile. The corpus is generated, never committed.
   sample encoding, channel count, length, sample data) for tones, silence,
   noise, square waves, NaN/Inf/denormal samples and edge lengths.
 - model: valid model files (postcard, as src/model/format.rs writes them),
-  with f32 and f16 weights, and damaged copies.
+  with f32, f16 and int8 weights, and damaged copies.
 - decode: small WAV, FLAC, Ogg Vorbis and MP3 files and truncated copies.
 """
 import io
@@ -98,8 +98,10 @@ def string(s):
     return varint(len(b)) + b
 
 
-def model_file(sizes, half, window_s=3.0, hop_s=1.5, seed=1):
-    """A postcard-encoded ModelFile (see src/model/format.rs)."""
+def model_file(sizes, half, window_s=3.0, hop_s=1.5, seed=1, int8=False, scale_edit=None):
+    """A postcard-encoded ModelFile (see src/model/format.rs). With int8, the
+    weights are Weights::I8 (one f32 scale per output row, then i8 values);
+    scale_edit(scales) may damage the scales."""
     rng = np.random.default_rng(seed)
     out = bytearray(b"GENREMDL")
     out += varint(FORMAT_VERSION) + varint(LAYOUT_VERSION)
@@ -112,7 +114,14 @@ def model_file(sizes, half, window_s=3.0, hop_s=1.5, seed=1):
     for i, o in layers:
         w = rng.normal(0, 0.1, i * o).astype("<f4")
         out += varint(i) + varint(o)
-        if half:
+        if int8:
+            rows = w.reshape(o, i)
+            scales = (np.abs(rows).max(axis=1) / 127).astype("<f4")
+            q = np.clip(np.round(rows / scales[:, None]), -127, 127).astype("i1")
+            if scale_edit:
+                scales = scale_edit(scales.copy())
+            out += varint(2) + f32s(scales) + varint(q.size) + q.tobytes()
+        elif half:
             out += varint(1) + varint(2 * len(w)) + w.astype("<f2").tobytes()
         else:
             out += varint(0) + f32s(w)
@@ -126,6 +135,19 @@ def model_corpus():
     write("model", "small_f16", model_file([N_FEATURES, 4, 10], half=True, seed=2))
     write("model", "one_layer", model_file([N_FEATURES, 10], half=False, seed=3))
     write("model", "three_layers_f16", model_file([N_FEATURES, 3, 5, 10], half=True, seed=4))
+    write("model", "small_int8", model_file([N_FEATURES, 4, 10], half=False, seed=5, int8=True))
+    write("model", "three_layers_int8",
+          model_file([N_FEATURES, 3, 5, 10], half=False, seed=6, int8=True))
+
+    def negative(s):
+        s[0] = -s[0]
+        return s
+
+    write("model", "int8_negative_scale",
+          model_file([N_FEATURES, 4, 10], half=False, seed=7, int8=True, scale_edit=negative))
+    write("model", "int8_nan_scale",
+          model_file([N_FEATURES, 4, 10], half=False, seed=8, int8=True,
+                     scale_edit=lambda s: np.where(np.arange(len(s)) == 1, np.nan, s).astype("<f4")))
     write("model", "truncated", small[: len(small) // 2])
     write("model", "trailing", small + b"\0")
     write("model", "magic_only", b"GENREMDL")

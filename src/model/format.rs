@@ -32,12 +32,51 @@ pub struct Header {
     pub feature_std: Vec<f32>,
 }
 
-/// Weights of one layer, row-major `[outputs][inputs]`.
+/// Weights of one layer, row-major `[outputs][inputs]`. Variants are only
+/// ever appended, so files of every earlier variant stay readable.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Weights {
     F32(Vec<f32>),
     /// IEEE half-precision values, two little-endian bytes each.
     F16(Vec<u8>),
+    /// Symmetric int8 quantisation, one scale per output row: the weight at
+    /// `[row][col]` is `values[row * inputs + col] as f32 * scales[row]`.
+    /// Values lie in `-127..=127`; scales are finite and non-negative.
+    I8 {
+        scales: Vec<f32>,
+        values: Vec<i8>,
+    },
+}
+
+/// Storage precision of the weights of a model file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Precision {
+    F32,
+    F16,
+    I8,
+}
+
+impl Precision {
+    /// Every precision, largest file first.
+    pub const ALL: [Precision; 3] = [Precision::F32, Precision::F16, Precision::I8];
+
+    /// Short name: `f32`, `f16` or `int8`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Precision::F32 => "f32",
+            Precision::F16 => "f16",
+            Precision::I8 => "int8",
+        }
+    }
+
+    /// Weights of an `outputs x inputs` layer (row-major) at this precision.
+    pub fn encode(self, weights: &[f32], inputs: usize) -> Weights {
+        match self {
+            Precision::F32 => Weights::F32(weights.to_vec()),
+            Precision::F16 => Weights::f16_from(weights),
+            Precision::I8 => Weights::i8_from(weights, inputs),
+        }
+    }
 }
 
 impl Weights {
@@ -46,6 +85,7 @@ impl Weights {
         match self {
             Weights::F32(w) => w.len(),
             Weights::F16(w) => w.len() / 2,
+            Weights::I8 { values, .. } => values.len(),
         }
     }
 
@@ -54,16 +94,49 @@ impl Weights {
         self.len() == 0
     }
 
-    /// The weights as `f32` (`None` for half-precision bytes of odd length).
-    pub fn to_f32(&self) -> Option<Vec<f32>> {
+    /// The precision the weights are stored at.
+    pub fn precision(&self) -> Precision {
         match self {
-            Weights::F32(w) => Some(w.clone()),
-            Weights::F16(b) if b.len() % 2 == 0 => Some(
-                b.chunks_exact(2)
-                    .map(|p| half::f16::from_le_bytes([p[0], p[1]]).to_f32())
-                    .collect(),
-            ),
-            Weights::F16(_) => None,
+            Weights::F32(_) => Precision::F32,
+            Weights::F16(_) => Precision::F16,
+            Weights::I8 { .. } => Precision::I8,
+        }
+    }
+
+    /// The weights of a layer with `outputs` rows as `f32`, or why they are
+    /// malformed (half-precision bytes of odd length, a scale count other
+    /// than `outputs`, a weight count not a multiple of it, a non-finite or
+    /// negative scale, a value of -128). Values are not checked for
+    /// finiteness here.
+    pub fn to_f32(&self, outputs: usize) -> Result<Vec<f32>, String> {
+        match self {
+            Weights::F32(w) => Ok(w.clone()),
+            Weights::F16(b) if b.len() % 2 == 0 => Ok(b
+                .chunks_exact(2)
+                .map(|p| half::f16::from_le_bytes([p[0], p[1]]).to_f32())
+                .collect()),
+            Weights::F16(_) => Err("a half weight is cut in two".into()),
+            Weights::I8 { scales, values } => {
+                if scales.len() != outputs || outputs == 0 || values.len() % outputs != 0 {
+                    return Err(format!(
+                        "{} int8 scales and {} values for {outputs} rows",
+                        scales.len(),
+                        values.len()
+                    ));
+                }
+                if let Some(s) = scales.iter().find(|s| !(s.is_finite() && **s >= 0.0)) {
+                    return Err(format!("int8 scale {s} is not finite and non-negative"));
+                }
+                if values.contains(&i8::MIN) {
+                    return Err("int8 value -128 is outside the symmetric range".into());
+                }
+                let inputs = values.len() / outputs;
+                Ok(values
+                    .chunks_exact(inputs.max(1))
+                    .zip(scales)
+                    .flat_map(|(row, &s)| row.iter().map(move |&v| v as f32 * s))
+                    .collect())
+            }
         }
     }
 
@@ -75,6 +148,26 @@ impl Weights {
                 .flat_map(|&w| half::f16::from_f32(w).to_le_bytes())
                 .collect(),
         )
+    }
+
+    /// Symmetric int8 copy of finite row-major `f32` weights with `inputs`
+    /// columns: each row's scale maps its largest magnitude to 127 (a row of
+    /// zeros gets scale 0), and values are rounded to the nearest step.
+    pub fn i8_from(weights: &[f32], inputs: usize) -> Self {
+        let (mut scales, mut values) = (Vec::new(), Vec::with_capacity(weights.len()));
+        for row in weights.chunks(inputs.max(1)) {
+            let max = row.iter().fold(0.0f32, |m, w| m.max(w.abs()));
+            let scale = max / 127.0;
+            scales.push(scale);
+            values.extend(row.iter().map(|&w| {
+                if scale > 0.0 {
+                    (w / scale).round().clamp(-127.0, 127.0) as i8
+                } else {
+                    0
+                }
+            }));
+        }
+        Weights::I8 { scales, values }
     }
 }
 

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use ndarray::{Array1, Array2, ArrayView2};
 
-pub use format::{DenseLayer, Header, ModelFile, Weights, FORMAT_VERSION, MAGIC};
+pub use format::{DenseLayer, Header, ModelFile, Precision, Weights, FORMAT_VERSION, MAGIC};
 pub use network::Dense;
 
 use crate::error::Error;
@@ -135,8 +135,8 @@ impl Model {
             }
             let weights = l
                 .weights
-                .to_f32()
-                .ok_or_else(|| invalid(format!("layer {i} has a half weight cut in two")))?;
+                .to_f32(outputs)
+                .map_err(|e| invalid(format!("layer {i}: {e}")))?;
             if weights.iter().chain(&l.bias).any(|v| !v.is_finite()) {
                 return Err(invalid(format!("layer {i} holds non-finite values")));
             }
@@ -166,7 +166,7 @@ impl Model {
     }
 
     /// The model as a file, with weights at the given precision.
-    pub fn to_file(&self, half_precision: bool) -> ModelFile {
+    pub fn to_file(&self, precision: Precision) -> ModelFile {
         ModelFile {
             header: Header {
                 magic: MAGIC,
@@ -186,11 +186,7 @@ impl Model {
                     DenseLayer {
                         inputs: l.inputs() as u32,
                         outputs: l.outputs() as u32,
-                        weights: if half_precision {
-                            Weights::f16_from(&w)
-                        } else {
-                            Weights::F32(w)
-                        },
+                        weights: precision.encode(&w, l.inputs()),
                         bias: l.bias.to_vec(),
                     }
                 })
@@ -308,8 +304,12 @@ mod tests {
     use super::*;
 
     fn bytes() -> Vec<u8> {
+        bytes_at(Precision::F32)
+    }
+
+    fn bytes_at(precision: Precision) -> Vec<u8> {
         test_model(1, 16, 3.0, 1.5)
-            .to_file(false)
+            .to_file(precision)
             .to_bytes()
             .unwrap()
     }
@@ -317,15 +317,15 @@ mod tests {
     #[test]
     fn round_trips_through_bytes() {
         let m = test_model(7, 16, 3.0, 1.5);
-        let back = Model::from_bytes(&m.to_file(false).to_bytes().unwrap()).unwrap();
+        let back = Model::from_bytes(&m.to_file(Precision::F32).to_bytes().unwrap()).unwrap();
         assert_eq!(back, m);
     }
 
     #[test]
     fn half_precision_round_trip_is_close_and_smaller() {
         let m = test_model(7, 16, 3.0, 1.5);
-        let full = m.to_file(false).to_bytes().unwrap();
-        let half = m.to_file(true).to_bytes().unwrap();
+        let full = m.to_file(Precision::F32).to_bytes().unwrap();
+        let half = m.to_file(Precision::F16).to_bytes().unwrap();
         assert!(
             half.len() < full.len() * 6 / 10,
             "{} vs {}",
@@ -341,28 +341,103 @@ mod tests {
     }
 
     #[test]
+    fn int8_round_trip_is_within_half_a_step_and_smaller() {
+        let m = test_model(7, 16, 3.0, 1.5);
+        let full = m.to_file(Precision::F32).to_bytes().unwrap();
+        let file = m.to_file(Precision::I8);
+        let int8 = file.to_bytes().unwrap();
+        // One byte per weight instead of four (the header stays f32).
+        assert!(
+            int8.len() < full.len() * 4 / 10,
+            "{} vs {}",
+            int8.len(),
+            full.len()
+        );
+        let back = Model::from_bytes(&int8).unwrap();
+        for (a, b) in m.layers().iter().zip(back.layers()) {
+            for (ra, rb) in a.weights.rows().into_iter().zip(b.weights.rows()) {
+                let max = ra.iter().fold(0.0f32, |m, w| m.max(w.abs()));
+                let step = max / 127.0;
+                assert!(step > 0.0);
+                for (x, y) in ra.iter().zip(rb.iter()) {
+                    assert!((x - y).abs() <= step * 0.5001, "{x} vs {y}, step {step}");
+                }
+            }
+            assert_eq!(a.bias, b.bias);
+        }
+        // Quantising the dequantised weights again gives the same values.
+        let again = back.to_file(Precision::I8);
+        for (l1, l2) in file.layers.iter().zip(&again.layers) {
+            match (&l1.weights, &l2.weights) {
+                (Weights::I8 { values: v1, .. }, Weights::I8 { values: v2, .. }) => {
+                    assert_eq!(v1, v2)
+                }
+                other => panic!("not int8: {other:?}"),
+            }
+        }
+        let x = [0.3f32; N_FEATURES];
+        let (p, q) = (m.predict(&x), back.predict(&x));
+        assert!(
+            p.iter().zip(&q).all(|(a, b)| (a - b).abs() < 0.05),
+            "{p:?} {q:?}"
+        );
+    }
+
+    #[test]
+    fn int8_quantiser_handles_zero_rows_and_extremes() {
+        let w = [0.0, 0.0, 0.0, 1.0, -0.5, 0.25, -3.0e38, 3.0e38, 1.0];
+        let Weights::I8 { scales, values } = Weights::i8_from(&w, 3) else {
+            panic!("not int8");
+        };
+        assert_eq!(scales.len(), 3);
+        assert_eq!(scales[0], 0.0);
+        assert_eq!(&values[..6], &[0, 0, 0, 127, -64, 32]);
+        assert_eq!(&values[6..8], &[-127, 127]);
+        let back = Weights::I8 { scales, values }.to_f32(3).unwrap();
+        assert!(back.iter().all(|v| v.is_finite()));
+        assert_eq!(Weights::i8_from(&w, 3).precision(), Precision::I8);
+    }
+
+    #[test]
     fn every_truncation_is_an_error() {
-        let b = bytes();
-        for len in 0..b.len() {
-            assert!(Model::from_bytes(&b[..len]).is_err(), "length {len}");
+        for precision in Precision::ALL {
+            let b = bytes_at(precision);
+            for len in 0..b.len() {
+                assert!(
+                    Model::from_bytes(&b[..len]).is_err(),
+                    "{}: length {len}",
+                    precision.name()
+                );
+            }
         }
     }
 
     #[test]
     fn corrupted_bytes_never_panic() {
-        let b = bytes();
-        let mut state = 12345u32;
-        for i in 0..4000 {
-            let mut c = b.clone();
-            state = state.wrapping_mul(1_103_515_245).wrapping_add(12345);
-            // Flip bytes, mostly in the header where lengths live.
-            let pos = if i % 2 == 0 {
-                (state as usize >> 8) % 64.min(c.len())
-            } else {
-                (state as usize >> 8) % c.len()
-            };
-            c[pos] ^= (state >> 3) as u8 | 1;
-            let _ = Model::from_bytes(&c);
+        let header_len =
+            postcard::to_allocvec(&test_model(1, 16, 3.0, 1.5).to_file(Precision::F32).header)
+                .unwrap()
+                .len();
+        for precision in Precision::ALL {
+            let b = bytes_at(precision);
+            let mut state = 12345u32;
+            for i in 0..6000 {
+                let mut c = b.clone();
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                // Flip bytes, mostly where lengths and scales live: the
+                // header and the start of the first layer.
+                let r = state as usize >> 8;
+                let pos = match i % 3 {
+                    0 => r % 64.min(c.len()),
+                    1 => (header_len + r % 96).min(c.len() - 1),
+                    _ => r % c.len(),
+                };
+                c[pos] ^= (state >> 3) as u8 | 1;
+                if let Ok(m) = Model::from_bytes(&c) {
+                    let p = m.predict(&[0.5; N_FEATURES]);
+                    assert!(p.iter().all(|v| v.is_finite() && *v >= 0.0), "{p:?}");
+                }
+            }
         }
     }
 
@@ -375,7 +450,7 @@ mod tests {
             Err(Error::InvalidModel { .. })
         ));
 
-        let mut f = test_model(1, 16, 3.0, 1.5).to_file(false);
+        let mut f = test_model(1, 16, 3.0, 1.5).to_file(Precision::F32);
         f.header.format_version = FORMAT_VERSION + 1;
         assert!(matches!(
             Model::from_bytes(&f.to_bytes().unwrap()),
@@ -385,7 +460,7 @@ mod tests {
             })
         ));
 
-        let mut f = test_model(1, 16, 3.0, 1.5).to_file(false);
+        let mut f = test_model(1, 16, 3.0, 1.5).to_file(Precision::F32);
         f.header.layout_version = crate::layout::LAYOUT_VERSION + 1;
         assert!(matches!(
             Model::from_bytes(&f.to_bytes().unwrap()),
@@ -405,7 +480,7 @@ mod tests {
 
     #[test]
     fn rejects_inconsistent_sizes_and_values() {
-        let base = test_model(1, 16, 3.0, 1.5).to_file(false);
+        let base = test_model(1, 16, 3.0, 1.5).to_file(Precision::F32);
         type Edit = Box<dyn Fn(&mut ModelFile)>;
         let cases: Vec<(&str, Edit)> = vec![
             (
@@ -471,13 +546,77 @@ mod tests {
                 "{name}: {r:?}"
             );
         }
+
+        let base = test_model(1, 16, 3.0, 1.5).to_file(Precision::I8);
+        type I8Edit = fn(&mut Vec<f32>, &mut Vec<i8>);
+        let cases: [(&str, usize, I8Edit); 11] = [
+            ("negative scale", 0, |s, _| s[2] = -0.01),
+            ("nan scale", 0, |s, _| s[0] = f32::NAN),
+            ("infinite scale", 1, |s, _| s[9] = f32::INFINITY),
+            ("huge scale", 0, |s, _| s[1] = f32::MAX),
+            ("overflowing scale", 0, |s, _| s[1] = 1e30),
+            ("missing scale", 0, |s, _| {
+                s.pop();
+            }),
+            ("extra scale", 1, |s, _| s.push(1.0)),
+            ("no scales", 1, |s, _| s.clear()),
+            ("missing value", 0, |_, v| {
+                v.pop();
+            }),
+            ("extra value", 1, |_, v| v.push(1)),
+            ("value -128", 1, |_, v| v[3] = i8::MIN),
+        ];
+        for (name, layer, edit) in cases {
+            let mut f = base.clone();
+            let Weights::I8 { scales, values } = &mut f.layers[layer].weights else {
+                panic!("not int8");
+            };
+            edit(scales, values);
+            let r = Model::from_bytes(&f.to_bytes().unwrap());
+            assert!(
+                matches!(r, Err(Error::InvalidModel { .. })),
+                "{name}: {r:?}"
+            );
+        }
+        // A row of zeros (scale 0) is valid.
+        let mut f = base.clone();
+        if let Weights::I8 { scales, values } = &mut f.layers[1].weights {
+            scales[0] = 0.0;
+            values[..16].fill(0);
+        }
+        assert!(Model::from_bytes(&f.to_bytes().unwrap()).is_ok());
+    }
+
+    #[test]
+    fn rejects_inconsistent_half_weights() {
+        let base = test_model(1, 16, 3.0, 1.5).to_file(Precision::F16);
+        type F16Edit = fn(&mut Vec<u8>);
+        let cases: [(&str, F16Edit); 2] = [
+            ("odd half bytes", |b| {
+                b.pop();
+            }),
+            ("missing half weight", |b| {
+                b.truncate(b.len() - 2);
+            }),
+        ];
+        for (name, edit) in cases {
+            let mut f = base.clone();
+            if let Weights::F16(b) = &mut f.layers[0].weights {
+                edit(b);
+            }
+            let r = Model::from_bytes(&f.to_bytes().unwrap());
+            assert!(
+                matches!(r, Err(Error::InvalidModel { .. })),
+                "{name}: {r:?}"
+            );
+        }
     }
 
     #[test]
     fn extreme_inputs_still_give_probabilities() {
         // A vanishing standard deviation and features at the edge of single
         // precision: the clamped inputs keep the outputs finite.
-        let mut f = test_model(4, 16, 3.0, 1.5).to_file(false);
+        let mut f = test_model(4, 16, 3.0, 1.5).to_file(Precision::F32);
         f.header.feature_std[0] = f32::MIN_POSITIVE;
         f.header.feature_std[1] = 1e-45;
         let m = Model::from_file(f).unwrap();

@@ -2,6 +2,7 @@
 //! evaluation on the held-out fold, and the baselines.
 
 use genre_classifier::layout::N_FEATURES;
+use genre_classifier::model::Precision;
 use genre_classifier::Model;
 use ndarray::{Array1, Array2, Axis};
 
@@ -103,7 +104,7 @@ pub fn train_model(corpus: &Corpus, clips: &[usize], cand: Candidate, seed: u64)
         .expect("training");
     let spec = corpus.specs[cand.spec];
     let file = mlp
-        .export(&mean, &std, spec.window_s, spec.hop_s, false)
+        .export(&mean, &std, spec.window_s, spec.hop_s, Precision::F32)
         .expect("export");
     Model::from_file(file).expect("a trained model is valid")
 }

@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+use genre_classifier::model::Precision;
 use genre_classifier::Model;
 use rayon::prelude::*;
 
@@ -79,13 +80,21 @@ fn candidates(steps: usize) -> Vec<Candidate> {
     c
 }
 
+/// A lower weight precision is used only if at most this fraction of the
+/// held-out clip predictions change class against f32 weights...
+pub const MAX_CHANGED_FRACTION: f64 = 0.01;
+/// ...and the pooled held-out accuracy drops by at most this much.
+pub const MAX_ACCURACY_DROP: f64 = 0.005;
+
 /// Everything one outer fold produces.
 pub struct FoldResult {
     pub test: Vec<usize>,
     pub chosen: usize,
     pub inner_scores: Vec<f64>,
+    /// Clip probabilities of the fold's network with f32 weights.
     pub net: Vec<Vec<f32>>,
-    pub net_half: Vec<Vec<f32>>,
+    /// The same network at each of [`Precision::ALL`] (f32 first).
+    pub net_at: Vec<Vec<Vec<f32>>>,
     pub knn_choice: (usize, usize),
     pub knn: Vec<Vec<f32>>,
     pub majority: usize,
@@ -180,30 +189,29 @@ fn run() -> Result<(), String> {
     }
     let fold_results: Vec<FoldResult> = fold_results.into_iter().flatten().collect();
 
-    // Half-precision weights are kept only if no held-out clip changes class.
-    let half_changes: usize = fold_results
-        .iter()
-        .map(|r| {
-            r.net
-                .iter()
-                .zip(&r.net_half)
-                .filter(|(a, b)| metrics::argmax(a) != metrics::argmax(b))
-                .count()
-        })
-        .sum();
-    let use_half = half_changes == 0;
-
+    // The smallest precision whose held-out predictions barely differ from
+    // f32 (see MAX_CHANGED_FRACTION and MAX_ACCURACY_DROP).
     let t = Instant::now();
     let chosen = cands[final_choice.0];
     let model = cv::train_model(&corpus, &all, chosen, SEED ^ 0xFFFF);
-    let file = model.to_file(use_half);
+    let mut precisions = Vec::new();
+    for (i, p) in Precision::ALL.into_iter().enumerate() {
+        let bytes = model.to_file(p).to_bytes().map_err(|e| e.to_string())?;
+        precisions.push(precision_result(&corpus, &fold_results, i, p, bytes.len()));
+    }
+    let f32_accuracy = precisions[0].pooled.accuracy();
+    let clips_n = precisions[0].pooled.total();
+    let chosen_precision = precisions
+        .iter()
+        .rev()
+        .find(|r| {
+            r.changes as f64 <= MAX_CHANGED_FRACTION * clips_n as f64
+                && f32_accuracy - r.pooled.accuracy() <= MAX_ACCURACY_DROP + 1e-12
+        })
+        .map_or(Precision::F32, |r| r.precision);
+    let file = model.to_file(chosen_precision);
     let bytes = file.to_bytes().map_err(|e| e.to_string())?;
     Model::from_bytes(&bytes).map_err(|e| format!("the written model does not load: {e}"))?;
-    let f32_len = model
-        .to_file(false)
-        .to_bytes()
-        .map_err(|e| e.to_string())?
-        .len();
     let out = repo.join("model/genre.postcard");
     std::fs::write(&out, &bytes).map_err(|e| format!("{}: {e}", out.display()))?;
     let final_s = t.elapsed().as_secs_f64();
@@ -214,10 +222,8 @@ fn run() -> Result<(), String> {
         cands: &cands,
         folds: &fold_results,
         final_choice: &final_choice,
-        use_half,
-        half_changes,
-        model_bytes: bytes.len(),
-        model_bytes_f32: f32_len,
+        precisions: &precisions,
+        chosen_precision,
         feature_s,
         cv_s,
         final_s,
@@ -249,9 +255,14 @@ fn outer_fold(
     let (chosen, inner_scores) = cv::select_net(corpus, &train, cands, seed);
     let cand = cands[chosen];
     let model = cv::train_model(corpus, &train, cand, seed ^ 0xABCD);
-    let net = cv::clip_probs(&model, corpus, cand.spec, &test);
-    let half = Model::from_file(model.to_file(true)).expect("half model is valid");
-    let net_half = cv::clip_probs(&half, corpus, cand.spec, &test);
+    let net_at: Vec<Vec<Vec<f32>>> = Precision::ALL
+        .into_iter()
+        .map(|p| {
+            let m = Model::from_file(model.to_file(p)).expect("quantised model is valid");
+            cv::clip_probs(&m, corpus, cand.spec, &test)
+        })
+        .collect();
+    let net = net_at[0].clone();
 
     let (knn_choice, _) = cv::select_knn(corpus, &train, seed);
     let knn = cv::knn_probs(corpus, knn_choice.0, &train, &test, &[cv::KS[knn_choice.1]])
@@ -268,9 +279,63 @@ fn outer_fold(
         chosen,
         inner_scores,
         net,
-        net_half,
+        net_at,
         knn_choice,
         knn,
         majority,
+    }
+}
+
+/// Held-out results of the outer folds' networks at one weight precision.
+pub struct PrecisionResult {
+    pub precision: Precision,
+    /// Size of the final model file at this precision.
+    pub file_bytes: usize,
+    pub per_fold: Vec<metrics::Confusion>,
+    pub pooled: metrics::Confusion,
+    /// Held-out clips whose predicted genre differs from the f32 network's.
+    pub changes: usize,
+    /// Largest difference of a held-out clip's genre probability from the
+    /// f32 network's.
+    pub max_prob_change: f32,
+}
+
+fn precision_result(
+    corpus: &Corpus,
+    folds: &[FoldResult],
+    index: usize,
+    precision: Precision,
+    file_bytes: usize,
+) -> PrecisionResult {
+    let per_fold: Vec<metrics::Confusion> = folds
+        .iter()
+        .map(|f| cv::confusion(&f.net_at[index], &corpus.labels_of(&f.test), corpus.classes))
+        .collect();
+    let mut pooled = metrics::Confusion::new(corpus.classes);
+    for c in &per_fold {
+        pooled.merge(c);
+    }
+    let changes = folds
+        .iter()
+        .map(|f| {
+            f.net
+                .iter()
+                .zip(&f.net_at[index])
+                .filter(|(a, b)| metrics::argmax(a) != metrics::argmax(b))
+                .count()
+        })
+        .sum();
+    let max_prob_change = folds
+        .iter()
+        .flat_map(|f| f.net.iter().zip(&f.net_at[index]))
+        .flat_map(|(a, b)| a.iter().zip(b).map(|(x, y)| (x - y).abs()))
+        .fold(0.0f32, f32::max);
+    PrecisionResult {
+        precision,
+        file_bytes,
+        per_fold,
+        pooled,
+        changes,
+        max_prob_change,
     }
 }

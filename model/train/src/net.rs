@@ -4,7 +4,7 @@
 use candle_core::{DType, Device, Module, Tensor, Var, D};
 use candle_nn::{Linear, Optimizer, ParamsAdamW};
 use genre_classifier::layout::{LAYOUT_VERSION, N_FEATURES};
-use genre_classifier::model::{DenseLayer, Header, ModelFile, Weights, FORMAT_VERSION, MAGIC};
+use genre_classifier::model::{DenseLayer, Header, ModelFile, Precision, FORMAT_VERSION, MAGIC};
 use ndarray::{Array1, Array2};
 
 use crate::rng::Rng;
@@ -156,7 +156,7 @@ impl Mlp {
         std: &Array1<f32>,
         window_s: f32,
         hop_s: f32,
-        half: bool,
+        precision: Precision,
     ) -> CResult<ModelFile> {
         let mut layers = Vec::new();
         for l in &self.layers {
@@ -169,11 +169,7 @@ impl Mlp {
             layers.push(DenseLayer {
                 inputs: inputs as u32,
                 outputs: outputs as u32,
-                weights: if half {
-                    Weights::f16_from(&w)
-                } else {
-                    Weights::F32(w)
-                },
+                weights: precision.encode(&w, inputs),
                 bias: b,
             });
         }
@@ -218,7 +214,8 @@ mod tests {
 
         let mean = Array1::from_shape_fn(N_FEATURES, |j| (j % 5) as f32 * 0.1);
         let std = Array1::from_shape_fn(N_FEATURES, |j| 0.5 + (j % 3) as f32);
-        let model = Model::from_file(mlp.export(&mean, &std, 3.0, 1.5, false).unwrap()).unwrap();
+        let model =
+            Model::from_file(mlp.export(&mean, &std, 3.0, 1.5, Precision::F32).unwrap()).unwrap();
 
         let raw = Array2::from_shape_fn((8, N_FEATURES), |(i, j)| {
             ((i + 1) as f32 * (j as f32 * 0.013).sin()) * 2.0

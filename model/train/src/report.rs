@@ -6,7 +6,8 @@ use std::fmt::Write;
 use crate::cv::{confusion, Candidate, Corpus, KS};
 use crate::data::{Clip, GENRES};
 use crate::metrics::{mean_std, Confusion};
-use crate::FoldResult;
+use crate::{FoldResult, PrecisionResult, MAX_ACCURACY_DROP, MAX_CHANGED_FRACTION};
+use genre_classifier::model::Precision;
 
 /// Everything the report shows.
 pub struct Context<'a> {
@@ -15,10 +16,10 @@ pub struct Context<'a> {
     pub cands: &'a [Candidate],
     pub folds: &'a [FoldResult],
     pub final_choice: &'a (usize, Vec<f64>),
-    pub use_half: bool,
-    pub half_changes: usize,
-    pub model_bytes: usize,
-    pub model_bytes_f32: usize,
+    /// Held-out results at each of [`Precision::ALL`], f32 first.
+    pub precisions: &'a [PrecisionResult],
+    /// The precision of the written model.
+    pub chosen_precision: Precision,
     pub feature_s: f64,
     pub cv_s: f64,
     pub final_s: f64,
@@ -69,7 +70,9 @@ fn method(
 /// The report as Markdown.
 pub fn render(ctx: &Context) -> String {
     let classes = ctx.corpus.classes;
-    let net = method("Dense network (498-300-200-10)", ctx, |f| f.net.clone());
+    let net = method("Dense network (498-300-200-10), f32 weights", ctx, |f| {
+        f.net.clone()
+    });
     let knn = method("k-NN baseline", ctx, |f| f.knn.clone());
     let majority = method("Majority class baseline", ctx, |f| {
         f.test
@@ -81,7 +84,22 @@ pub fn render(ctx: &Context) -> String {
             })
             .collect()
     });
-    let methods = [&net, &knn, &majority];
+    let shipped = ctx
+        .precisions
+        .iter()
+        .find(|r| r.precision == ctx.chosen_precision && r.precision != Precision::F32)
+        .map(|r| Method {
+            name: match r.precision {
+                Precision::F16 => "Dense network, f16 weights (as shipped)",
+                _ => "Dense network, int8 weights (as shipped)",
+            },
+            per_fold: r.per_fold.clone(),
+            pooled: r.pooled.clone(),
+        });
+    let methods: Vec<&Method> = [Some(&net), shipped.as_ref(), Some(&knn), Some(&majority)]
+        .into_iter()
+        .flatten()
+        .collect();
     let mut counts = vec![0usize; classes];
     for c in ctx.clips {
         counts[c.genre] += 1;
@@ -188,7 +206,9 @@ pub fn render(ctx: &Context) -> String {
     let _ = writeln!(
         w,
         "\nPooled figures count every clip once, over all five held-out folds. Balanced \
-         accuracy is the mean of the per-genre accuracies.\n"
+         accuracy is the mean of the per-genre accuracies. The tables below show the \
+         network with f32 weights; see [Weight precision](#weight-precision) for the \
+         stored weights.\n"
     );
 
     let _ = writeln!(w, "### Per fold\n");
@@ -290,17 +310,62 @@ pub fn render(ctx: &Context) -> String {
     }
     let _ = writeln!(
         w,
-        "\nThe network is then trained once on all {} clips with the chosen settings. \
-         Weights are stored as {}: with half-precision weights {} of the {} held-out clip \
-         predictions changed class across the outer folds, so half precision is {} \
-         (file: {} bytes; {} bytes with f32 weights).\n",
-        ctx.clips.len(),
-        if ctx.use_half { "f16" } else { "f32" },
-        ctx.half_changes,
-        net.pooled.total(),
-        if ctx.use_half { "used" } else { "not used" },
-        ctx.model_bytes,
-        ctx.model_bytes_f32
+        "\nThe network is then trained once on all {} clips with the chosen settings.\n",
+        ctx.clips.len()
+    );
+
+    let _ = writeln!(w, "## Weight precision\n");
+    let clips_n = ctx.precisions[0].pooled.total();
+    let _ = writeln!(
+        w,
+        "Each outer fold's network is also evaluated on its held-out clips with its weights \
+         stored at half precision (f16) and as int8 (symmetric, one f32 scale per output row \
+         of each layer, values -127..=127, dequantised to f32 when the model loads); biases \
+         and the standardisation stay f32. Rule: the stored precision is the smallest one \
+         whose held-out clip predictions differ from the f32 network's for at most {:.0}% of \
+         the clips (here at most {} of {}) and whose pooled held-out accuracy is at most \
+         {:.1} percentage points below f32's.\n",
+        100.0 * MAX_CHANGED_FRACTION,
+        (MAX_CHANGED_FRACTION * clips_n as f64).floor(),
+        clips_n,
+        100.0 * MAX_ACCURACY_DROP
+    );
+    let _ = writeln!(
+        w,
+        "| weights | accuracy, mean ± sd over folds | pooled accuracy | balanced accuracy | \
+         held-out predictions changed vs f32 | largest probability change vs f32 | \
+         final model file (bytes) |\n\
+         |---|---:|---:|---:|---:|---:|---:|"
+    );
+    for r in ctx.precisions {
+        let accs: Vec<f64> = r.per_fold.iter().map(Confusion::accuracy).collect();
+        let (mean, sd) = mean_std(&accs);
+        let mark = if r.precision == ctx.chosen_precision {
+            " (chosen)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            w,
+            "| {}{} | {} ± {} | {} | {} | {} of {} | {:.2} points | {} |",
+            r.precision.name(),
+            mark,
+            pct(mean),
+            pct(sd),
+            pct(r.pooled.accuracy()),
+            pct(r.pooled.balanced_accuracy()),
+            r.changes,
+            r.pooled.total(),
+            100.0 * r.max_prob_change,
+            r.file_bytes
+        );
+    }
+    let _ = writeln!(
+        w,
+        "\nThe probability change is the largest difference, over every held-out clip and \
+         genre, between a clip's probability with these weights and with f32 weights, in \
+         percentage points. `model/genre.postcard` holds {} weights.\n",
+        ctx.chosen_precision.name()
     );
 
     let _ = writeln!(w, "## Run time\n");
