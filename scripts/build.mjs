@@ -59,7 +59,7 @@ export function build() {
   const wasmOpt = join(ROOT, 'node_modules', '.bin', 'wasm-opt');
   if (!existsSync(wasmOpt)) throw new Error('wasm-opt is missing: run `npm ci` first');
   const out = join(PKG, 'genre_classifier_bg.wasm');
-  const features = ['bulk-memory', 'nontrapping-float-to-int', 'sign-ext', 'mutable-globals', 'reference-types', 'multivalue'];
+  const features = ['simd', 'bulk-memory', 'nontrapping-float-to-int', 'sign-ext', 'mutable-globals', 'reference-types', 'multivalue'];
   sh(wasmOpt, ['-Oz', ...features.map((f) => `--enable-${f}`), out, '-o', `${out}.opt`]);
   renameSync(`${out}.opt`, out);
   console.log(`built ${PKG}`);

@@ -122,28 +122,12 @@ fn spectral_checked(y: &[f32], groups: Groups) -> Result<Spectral, Error> {
     run(y, groups, None)
 }
 
-/// Runs [`run_body`] compiled for AVX2 where the processor has it (the
-/// same arithmetic, in wider vectors; Rust never fuses multiply-adds, so
-/// the results are identical).
+/// Runs [`run_body`] compiled for AVX2 where the processor has it.
 fn run(y: &[f32], groups: Groups, chroma_tuning: Option<f64>) -> Result<Spectral, Error> {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the processor supports AVX2, checked just above.
-            return unsafe { run_avx2(y, groups, chroma_tuning) };
-        }
-    }
-    run_body(y, groups, chroma_tuning)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn run_avx2(
-    y: &[f32],
-    groups: Groups,
-    chroma_tuning: Option<f64>,
-) -> Result<Spectral, Error> {
-    run_body(y, groups, chroma_tuning)
+    crate::dsp::dot::with_avx2(
+        #[inline(always)]
+        || run_body(y, groups, chroma_tuning),
+    )
 }
 
 #[inline(always)]
@@ -154,7 +138,7 @@ fn run_body(y: &[f32], groups: Groups, chroma_tuning: Option<f64>) -> Result<Spe
     let mut mag = vec![0.0f32; N_BINS];
     let mut power = vec![0.0f32; N_BINS];
     let mut mel_frame = [0.0f32; N_MELS];
-    let bank = MelFilterBank::new(sr, N_MELS);
+    let bank = MelFilterBank::analysis();
 
     let mut out = Spectral {
         chroma: RowStats::new(N_CHROMA),
@@ -167,9 +151,15 @@ fn run_body(y: &[f32], groups: Groups, chroma_tuning: Option<f64>) -> Result<Spe
     let mut track_power = PitchTracker::new(sr);
     let mut track_mag = PitchTracker::new(sr);
     let mut mel_max = f32::NEG_INFINITY;
+    let pass2 = groups.chroma || groups.mfcc;
+    let mut cache = FrameCache::default();
 
-    // Pass 1: mel statistics, mel maximum, pitch candidates.
+    // Pass 1: mel statistics, mel maximum, pitch candidates; the first
+    // frames are kept for pass 2.
     if groups.mel || groups.mfcc || want_tuning {
+        let keep = if pass2 { frames.min(CACHED_FRAMES) } else { 0 };
+        cache.power.reserve_exact(keep * N_BINS);
+        cache.mel.reserve_exact(keep * N_MELS);
         for t in 0..frames {
             stft.compute(y, t)?;
             stft.magnitude(&mut mag);
@@ -189,6 +179,10 @@ fn run_body(y: &[f32], groups: Groups, chroma_tuning: Option<f64>) -> Result<Spe
                     track_mag.push_frame(&mag);
                 }
             }
+            if t < keep {
+                cache.power.extend_from_slice(&power);
+                cache.mel.extend_from_slice(&mel_frame);
+            }
         }
     }
     if let Some(t) = chroma_tuning {
@@ -202,30 +196,54 @@ fn run_body(y: &[f32], groups: Groups, chroma_tuning: Option<f64>) -> Result<Spe
     drop((track_power, track_mag));
 
     // Pass 2: chroma with its tuning, MFCC with the global dB floor.
-    if groups.chroma || groups.mfcc {
-        let chroma = ChromaStft::new(sr, N_CHROMA, out.tuning_chroma);
+    if pass2 {
+        let chroma = ChromaStft::cached(out.tuning_chroma);
         let dct = Mfcc::new(N_MELS, N_MFCC);
         let floor = db::floor(db::power_to_db(mel_max));
         let mut chroma_frame = [0.0f32; N_CHROMA];
         let mut mfcc_frame = [0.0f32; N_MFCC];
+        let mut cached = cache
+            .power
+            .chunks_exact(N_BINS)
+            .zip(cache.mel.chunks_exact(N_MELS));
         for t in 0..frames {
-            stft.compute(y, t)?;
-            stft.power_fast(&mut power);
+            let (power, mel) = match cached.next() {
+                Some(frame) => frame,
+                None => {
+                    stft.compute(y, t)?;
+                    stft.power(&mut power);
+                    bank.apply(&power, &mut mel_frame);
+                    (&power[..], &mel_frame[..])
+                }
+            };
             if groups.chroma {
-                chroma.apply(&power, &mut chroma_frame);
+                chroma.apply(power, &mut chroma_frame);
                 out.chroma.push(&chroma_frame);
             }
             if groups.mfcc {
-                bank.apply(&power, &mut mel_frame);
-                for m in mel_frame.iter_mut() {
-                    *m = db::power_to_db(*m).max(floor);
+                let mut db_frame = [0.0f32; N_MELS];
+                for (d, &m) in db_frame.iter_mut().zip(mel) {
+                    *d = db::power_to_db(m).max(floor);
                 }
-                dct.apply(&mel_frame, &mut mfcc_frame);
+                dct.apply(&db_frame, &mut mfcc_frame);
                 out.mfcc.push(&mfcc_frame);
             }
         }
     }
     Ok(out)
+}
+
+/// STFT frames kept from pass 1 for pass 2 (power spectrum and mel
+/// frame, 4.6 KiB each): inputs up to this many frames (about 47 s) are
+/// transformed once, later frames are transformed again in pass 2, so the
+/// memory stays bounded for any input length.
+const CACHED_FRAMES: usize = 2048;
+
+/// The frames pass 1 keeps for pass 2, consecutive from frame 0.
+#[derive(Default)]
+struct FrameCache {
+    power: Vec<f32>,
+    mel: Vec<f32>,
 }
 
 /// Shortest input accepted at `sample_rate`, in samples.

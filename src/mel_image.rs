@@ -40,7 +40,7 @@ pub fn mel_image(samples: &[f32], sample_rate: u32, max_columns: usize) -> Resul
     let y = resample::to_analysis_rate(samples, sample_rate);
     let frames = n_frames(y.len());
     let n_columns = frames.min(max_columns);
-    let bank = MelFilterBank::new(SAMPLE_RATE as f64, N_MELS);
+    let bank = MelFilterBank::analysis();
     let mut stft = Stft::new();
     let mut power = vec![0.0f32; N_BINS];
     let mut mel = [0.0f32; N_MELS];

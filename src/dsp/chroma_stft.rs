@@ -2,9 +2,17 @@
 //! chroma filter bank applied to each frame, then each frame scaled to a
 //! maximum of 1 (util.normalize with `norm=inf`).
 
+use std::sync::Arc;
+
 use super::chroma::chroma_filters;
 use super::dot::dot_f32;
+use super::recent::Recent;
 use super::N_BINS;
+use crate::layout::N_CHROMA;
+use crate::SAMPLE_RATE;
+
+/// Projections kept by [`ChromaStft::cached`] (48 KiB each).
+const CACHE_SIZE: usize = 8;
 
 /// Chroma projection for one tuning.
 #[derive(Debug, Clone)]
@@ -20,6 +28,15 @@ impl ChromaStft {
             n_chroma,
             filters: chroma_filters(sr, n_chroma, tuning),
         }
+    }
+
+    /// Shared projection of the analysis (12 classes at [`SAMPLE_RATE`])
+    /// for `tuning`, from a small cache of the most recently used tunings.
+    pub fn cached(tuning: f64) -> Arc<Self> {
+        static RECENT: Recent<ChromaStft> = Recent::new(CACHE_SIZE);
+        RECENT.get_or_insert_with(tuning.to_bits(), || {
+            Self::new(SAMPLE_RATE as f64, N_CHROMA, tuning)
+        })
     }
 
     /// Normalized chroma of one power frame ([`N_BINS`] in, `n_chroma` out).

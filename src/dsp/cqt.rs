@@ -9,13 +9,15 @@
 //! decimated signal projected onto a sparse frequency-domain filter basis.
 
 use std::f64::consts::PI;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 
-use realfft::num_complex::Complex;
-use realfft::{RealFftPlanner, RealToComplex};
+use rustfft::num_complex::Complex;
 use rustfft::FftPlanner;
 
 use super::decimate::halve;
+use super::dot::{complex_dot, with_avx2};
+use super::recent::Recent;
+use super::rfft::RealFft;
 use super::HOP;
 use crate::SAMPLE_RATE;
 
@@ -38,14 +40,21 @@ pub fn c1_hz() -> f64 {
     440.0 * 2f64.powf((24.0 - 69.0) / 12.0)
 }
 
-/// Sparse frequency-domain filters of one octave (CSR rows).
+/// Frequency-domain filters of one octave. Each filter's nonzero
+/// coefficients (with the zeros between them) are stored densely over its
+/// bin span, real and imaginary parts apart, so that the projection runs as
+/// short vectorised dot products.
 #[derive(Debug)]
 struct OctaveBasis {
     n_fft: usize,
     hop: usize,
-    row_start: Vec<usize>,
-    index: Vec<usize>,
-    coef: Vec<Complex<f32>>,
+    /// Bins used by any filter of the octave: `band.start..band.end`.
+    band: std::ops::Range<usize>,
+    /// Per filter: first bin (relative to `band.start`) and the offset of
+    /// its coefficients in `re` / `im`; one extra entry ends the last row.
+    rows: Vec<(usize, usize)>,
+    re: Vec<f32>,
+    im: Vec<f32>,
 }
 
 /// The filter bases of all octaves for one tuning, built once and reused.
@@ -142,25 +151,9 @@ impl CqtPlan {
     /// recently used tunings (estimates come from a 0.01-resolution
     /// histogram, so values repeat across tracks and windows).
     pub fn cached(tuning: f32) -> Arc<Self> {
-        static RECENT: OnceLock<Mutex<Vec<Arc<CqtPlan>>>> = OnceLock::new();
+        static RECENT: Recent<CqtPlan> = Recent::new(PLAN_CACHE_SIZE);
         let tuning = sanitize(tuning);
-        let slot = RECENT.get_or_init(|| Mutex::new(Vec::new()));
-        if let Ok(mut recent) = slot.lock() {
-            if let Some(pos) = recent
-                .iter()
-                .position(|p| p.tuning.to_bits() == tuning.to_bits())
-            {
-                let plan = recent.remove(pos);
-                recent.insert(0, Arc::clone(&plan));
-                return plan;
-            }
-        }
-        let plan = Arc::new(Self::new(tuning));
-        if let Ok(mut recent) = slot.lock() {
-            recent.insert(0, Arc::clone(&plan));
-            recent.truncate(PLAN_CACHE_SIZE);
-        }
-        plan
+        RECENT.get_or_insert_with(tuning.to_bits() as u64, || Self::new(tuning))
     }
 
     /// The tuning these bases were built for.
@@ -199,42 +192,52 @@ impl CqtPlan {
             .min()
             .unwrap_or(0);
 
-        let mut planner = RealFftPlanner::<f32>::new();
-        let ffts: Vec<Arc<dyn RealToComplex<f32>>> = self
-            .octaves
-            .iter()
-            .map(|o| planner.plan_fft_forward(o.n_fft))
-            .collect();
-        let max_fft = self.octaves.iter().map(|o| o.n_fft).max().unwrap_or(0);
-        let mut frame = vec![0.0f32; max_fft];
-        let mut spec = vec![Complex::new(0.0f32, 0.0); max_fft / 2 + 1];
-        let mut scratch = vec![Complex::new(0.0f32, 0.0); max_fft];
+        let mut ffts: Vec<RealFft<f32>> =
+            self.octaves.iter().map(|o| RealFft::new(o.n_fft)).collect();
+        let max_band = self.octaves.iter().map(|o| o.band.len()).max().unwrap_or(0);
+        let mut band = vec![Complex::new(0.0f32, 0.0); max_band];
+        let (mut band_re, mut band_im) = (vec![0.0f32; max_band], vec![0.0f32; max_band]);
         let mut mags = vec![0.0f32; N_CQT_BINS];
 
-        for t in 0..n_frames {
-            for (i, (oct, fft)) in self.octaves.iter().zip(&ffts).enumerate() {
-                let x = signal(i);
-                let n = oct.n_fft;
-                // Centred frame with zero padding: x[t * hop - n / 2 + k].
-                let first = (t * oct.hop) as isize - (n / 2) as isize;
-                let buf = &mut frame[..n];
-                copy_padded(x, first, buf);
-                let spec = &mut spec[..n / 2 + 1];
-                let scratch_len = fft.get_scratch_len();
-                let _ = fft.process_with_scratch(buf, spec, &mut scratch[..scratch_len]);
-                let hi = N_CQT_BINS - BINS_PER_OCTAVE * i;
-                let out = &mut mags[hi - BINS_PER_OCTAVE..hi];
-                for (r, m) in out.iter_mut().enumerate() {
-                    let span = oct.row_start[r]..oct.row_start[r + 1];
-                    let mut acc = Complex::new(0.0f32, 0.0);
-                    for (&k, c) in oct.index[span.clone()].iter().zip(&oct.coef[span]) {
-                        acc += c * spec[k];
+        with_avx2(
+            #[inline(always)]
+            || {
+                for t in 0..n_frames {
+                    for (i, (oct, fft)) in self.octaves.iter().zip(ffts.iter_mut()).enumerate() {
+                        let x = signal(i);
+                        // Centred frame with zero padding: x[t * hop - n / 2 + k].
+                        let first = (t * oct.hop) as isize - (oct.n_fft / 2) as isize;
+                        let band = &mut band[..oct.band.len()];
+                        fft.process(|buf| copy_padded(x, first, buf), oct.band.clone(), band);
+                        for ((r, m), c) in
+                            band_re.iter_mut().zip(band_im.iter_mut()).zip(band.iter())
+                        {
+                            (*r, *m) = (c.re, c.im);
+                        }
+                        let hi = N_CQT_BINS - BINS_PER_OCTAVE * i;
+                        let out = &mut mags[hi - BINS_PER_OCTAVE..hi];
+                        let mut acc = [(0.0f32, 0.0f32); BINS_PER_OCTAVE];
+                        for (z, w) in acc.iter_mut().zip(oct.rows.windows(2)) {
+                            let ((lo, a), (_, b)) = (w[0], w[1]);
+                            let len = b - a;
+                            *z = complex_dot(
+                                &oct.re[a..b],
+                                &oct.im[a..b],
+                                band_re.get(lo..lo + len).unwrap_or(&[]),
+                                band_im.get(lo..lo + len).unwrap_or(&[]),
+                            );
+                        }
+                        // |z| in double precision: correctly rounded like
+                        // numpy's abs of complex64, and vectorised.
+                        for (m, &(re, im)) in out.iter_mut().zip(&acc) {
+                            let (re, im) = (re as f64, im as f64);
+                            *m = (re * re + im * im).sqrt() as f32;
+                        }
                     }
-                    *m = acc.norm();
+                    f(&mags);
                 }
-            }
-            f(&mags);
-        }
+            },
+        );
         n_frames
     }
 }
@@ -363,21 +366,36 @@ fn octave_shape(n_fft: usize, keys: Vec<FilterKey>, planner: &mut FftPlanner<f64
 /// One octave's sparse basis: the filter spectra of `shape` times `gains`
 /// (one per filter), stored as complex64 like librosa's basis.
 fn octave_basis(shape: &OctaveShape, gains: &[f64], hop: usize) -> OctaveBasis {
-    let mut coef = Vec::with_capacity(shape.coef.len());
-    for (r, &gain) in gains.iter().enumerate().take(shape.row_start.len() - 1) {
-        let span = shape.row_start[r]..shape.row_start[r + 1];
-        coef.extend(
-            shape.coef[span]
-                .iter()
-                .map(|c| Complex::new((c.re * gain) as f32, (c.im * gain) as f32)),
-        );
+    let n_rows = gains.len().min(shape.row_start.len() - 1);
+    let span = |r: usize| &shape.index[shape.row_start[r]..shape.row_start[r + 1]];
+    let first = (0..n_rows).filter_map(|r| span(r).first()).min().copied();
+    let last = (0..n_rows).filter_map(|r| span(r).last()).max().copied();
+    let band = match (first, last) {
+        (Some(a), Some(b)) => a..b + 1,
+        _ => 0..0,
+    };
+    let (mut rows, mut re, mut im) = (Vec::with_capacity(n_rows + 1), Vec::new(), Vec::new());
+    for (r, &gain) in gains.iter().enumerate().take(n_rows) {
+        let lo = span(r).first().map_or(band.start, |&k| k);
+        rows.push((lo - band.start, re.len()));
+        let base = re.len();
+        let len = span(r).last().map_or(0, |&k| k + 1 - lo);
+        re.resize(base + len, 0.0);
+        im.resize(base + len, 0.0);
+        let coefs = &shape.coef[shape.row_start[r]..shape.row_start[r + 1]];
+        for (&k, c) in span(r).iter().zip(coefs) {
+            re[base + k - lo] = (c.re * gain) as f32;
+            im[base + k - lo] = (c.im * gain) as f32;
+        }
     }
+    rows.push((0, re.len()));
     OctaveBasis {
         n_fft: shape.n_fft,
         hop,
-        row_start: shape.row_start.clone(),
-        index: shape.index.clone(),
-        coef,
+        band,
+        rows,
+        re,
+        im,
     }
 }
 
@@ -410,9 +428,13 @@ mod tests {
         let plan = CqtPlan::new(0.0);
         assert_eq!(plan.octaves.len(), N_OCTAVES);
         for o in &plan.octaves {
-            assert_eq!(o.row_start.len(), BINS_PER_OCTAVE + 1);
-            assert!(o.index.iter().all(|&k| k <= o.n_fft / 2));
-            assert!(o.index.len() < BINS_PER_OCTAVE * (o.n_fft / 2 + 1) / 4);
+            assert_eq!(o.rows.len(), BINS_PER_OCTAVE + 1);
+            assert!(!o.band.is_empty() && o.band.end <= o.n_fft / 2 + 1);
+            assert!(o
+                .rows
+                .windows(2)
+                .all(|w| w[0].0 + w[1].1 - w[0].1 <= o.band.len()));
+            assert!(o.re.len() < BINS_PER_OCTAVE * (o.n_fft / 2 + 1) / 4);
         }
         // No early downsampling: the highest filter reaches far below Nyquist.
         let f = frequencies(MAX_TUNING);

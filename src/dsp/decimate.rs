@@ -76,14 +76,13 @@ pub fn halve(x: &[f32]) -> Vec<f32> {
     // input sample feeding lag 0 of output m is x[m - HALF + i] for tap i.
     let mut start = 0usize;
     while out.len() < n_out {
-        for (i, s) in seg.iter_mut().enumerate() {
-            let j = (start + i).wrapping_sub(HALF);
-            *s = if (start + i) >= HALF && j < x.len() {
-                x[j]
-            } else {
-                0.0
-            };
-        }
+        // seg[i] = x[start + i - HALF], zero outside x.
+        let first = start as isize - HALF as isize;
+        let lo = first.clamp(0, x.len() as isize) as usize;
+        let hi = (first + seg.len() as isize).clamp(0, x.len() as isize) as usize;
+        let skip = (lo as isize - first).max(0) as usize;
+        seg.fill(0.0);
+        seg[skip..skip + (hi - lo)].copy_from_slice(&x[lo..hi]);
         let _ = d.forward.process(&mut seg, &mut spec);
         for (s, f) in spec.iter_mut().zip(&d.filter) {
             *s *= f;

@@ -97,6 +97,13 @@ impl MelFilterBank {
         Self { filters }
     }
 
+    /// The bank of the analysis ([`crate::layout::N_MELS`] bands at
+    /// [`crate::SAMPLE_RATE`]), built once.
+    pub fn analysis() -> &'static Self {
+        static BANK: std::sync::OnceLock<MelFilterBank> = std::sync::OnceLock::new();
+        BANK.get_or_init(|| Self::new(crate::SAMPLE_RATE as f64, crate::layout::N_MELS))
+    }
+
     /// Number of mel bands.
     pub fn n_mels(&self) -> usize {
         self.filters.len()

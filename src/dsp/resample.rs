@@ -23,6 +23,9 @@ const TRANSITION: f64 = 0.084;
 const ATTENUATION: f64 = 125.0;
 /// Table entries per input sample of the interpolated kernel.
 const TABLE_STEPS: usize = 512;
+/// Largest polyphase bank (phases x taps) built for a rate; rates whose
+/// bank would be larger interpolate the kernel table for each output.
+const MAX_BANK: usize = 1 << 21;
 
 /// `samples` at `sample_rate` Hz, resampled to [`crate::SAMPLE_RATE`].
 pub fn to_analysis_rate(samples: &[f32], sample_rate: u32) -> Cow<'_, [f32]> {
@@ -33,7 +36,14 @@ pub fn to_analysis_rate(samples: &[f32], sample_rate: u32) -> Cow<'_, [f32]> {
         let s = std::f32::consts::FRAC_1_SQRT_2;
         return Cow::Owned(halve(samples).into_iter().map(|v| v * s).collect());
     }
-    Cow::Owned(Kernel::new(sample_rate).apply(samples))
+    let kernel = Kernel::new(sample_rate);
+    Cow::Owned(match Bank::new(&kernel) {
+        Some(bank) => super::dot::with_avx2(
+            #[inline(always)]
+            || bank.apply(&kernel, samples),
+        ),
+        None => kernel.apply(samples),
+    })
 }
 
 /// Windowed-sinc lowpass sampled on a fine grid of input-sample offsets.
@@ -102,14 +112,17 @@ impl Kernel {
         self.table[i] * (1.0 - f) + self.table[i + 1] * f
     }
 
-    fn apply(&self, x: &[f32]) -> Vec<f32> {
+    /// Output length and, for each output, where its taps start: calls
+    /// `f(m, k0, num % 22050)` with input position
+    /// `k0 + (num % 22050) / 22050` for the outputs soxr produces; librosa
+    /// pads the rest with zeros.
+    #[inline(always)]
+    fn for_each_output(&self, n: usize, mut f: impl FnMut(i64, u64) -> f32) -> Vec<f32> {
         let out_rate = SAMPLE_RATE as u64;
-        let n = x.len() as u64;
+        let n = n as u64;
         let n_out = (n * out_rate).div_ceil(self.sample_rate);
-        // soxr returns round(n * ratio) samples (halves up); librosa pads
-        // the rest of ceil(n * ratio) with zeros.
+        // soxr returns round(n * ratio) samples (halves up).
         let n_soxr = (2 * n * out_rate + self.sample_rate) / (2 * self.sample_rate);
-        let reach = self.half as i64;
         (0..n_out)
             .map(|m| {
                 if m >= n_soxr {
@@ -117,17 +130,77 @@ impl Kernel {
                 }
                 // Input position of output m: m * sr / 22050, exactly split.
                 let num = m * self.sample_rate;
-                let k0 = (num / out_rate) as i64;
-                let frac = (num % out_rate) as f64 / out_rate as f64;
-                let lo = (k0 - reach).max(0);
-                let hi = (k0 + reach + 1).min(x.len() as i64 - 1);
-                let mut acc = 0.0f64;
-                for k in lo..=hi {
-                    acc += x[k as usize] as f64 * self.weight((k - k0) as f64 - frac);
-                }
-                acc as f32
+                f((num / out_rate) as i64, num % out_rate)
             })
             .collect()
+    }
+
+    fn apply(&self, x: &[f32]) -> Vec<f32> {
+        let reach = self.half as i64;
+        self.for_each_output(x.len(), |k0, rem| {
+            let frac = rem as f64 / SAMPLE_RATE as f64;
+            let lo = (k0 - reach).max(0);
+            let hi = (k0 + reach + 1).min(x.len() as i64 - 1);
+            let mut acc = 0.0f64;
+            for k in lo..=hi {
+                acc += x[k as usize] as f64 * self.weight((k - k0) as f64 - frac);
+            }
+            acc as f32
+        })
+    }
+}
+
+/// The kernel sampled once per output phase (polyphase filter bank): for
+/// rates whose ratio to 22050 has a small denominator (all common rates),
+/// each output is then one dot product.
+struct Bank {
+    /// Output phases: 22050 / gcd(rate, 22050).
+    phases: u64,
+    /// Taps per phase, for input samples `k0 - reach ..= k0 + reach + 1`.
+    taps: usize,
+    weights: Vec<f32>,
+}
+
+impl Bank {
+    fn new(kernel: &Kernel) -> Option<Self> {
+        let (mut a, mut b) = (kernel.sample_rate, SAMPLE_RATE as u64);
+        while b != 0 {
+            (a, b) = (b, a % b);
+        }
+        let phases = SAMPLE_RATE as u64 / a.max(1);
+        let reach = kernel.half as i64;
+        let taps = 2 * reach as usize + 2;
+        if phases as usize * taps > MAX_BANK {
+            return None;
+        }
+        let step = a.max(1);
+        let mut weights = Vec::with_capacity(phases as usize * taps);
+        for p in 0..phases {
+            let frac = (p * step) as f64 / SAMPLE_RATE as f64;
+            weights.extend((-reach..=reach + 1).map(|d| kernel.weight(d as f64 - frac) as f32));
+        }
+        Some(Self {
+            phases,
+            taps,
+            weights,
+        })
+    }
+
+    #[inline(always)]
+    fn apply(&self, kernel: &Kernel, x: &[f32]) -> Vec<f32> {
+        let reach = kernel.half as i64;
+        let step = SAMPLE_RATE as u64 / self.phases;
+        kernel.for_each_output(x.len(), |k0, rem| {
+            let p = (rem / step) as usize;
+            let w = &self.weights[p * self.taps..(p + 1) * self.taps];
+            // Taps cover x[k0 - reach ..= k0 + reach + 1], clipped to x.
+            let lo = (k0 - reach).max(0);
+            let hi = (k0 + reach + 2).min(x.len() as i64).max(lo);
+            let skip = (lo - (k0 - reach)) as usize;
+            let xs = x.get(lo as usize..hi as usize).unwrap_or(&[]);
+            let ws = w.get(skip..).unwrap_or(&[]);
+            super::dot::dot(ws, xs) as f32
+        })
     }
 }
 
@@ -147,6 +220,27 @@ mod tests {
             }
         }
         assert!(matches!(to_analysis_rate(&[1.0], 22050), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn polyphase_bank_matches_the_interpolated_kernel() {
+        let x: Vec<f32> = (0..20000)
+            .map(|i| ((i * 7919) % 211) as f32 / 105.0 - 1.0)
+            .collect();
+        for sr in [8000u32, 16000, 48000, 96000, 192000] {
+            let kernel = Kernel::new(sr);
+            let bank = Bank::new(&kernel).expect("common rates get a bank");
+            let (a, b) = (bank.apply(&kernel, &x), kernel.apply(&x));
+            assert_eq!(a.len(), b.len());
+            let err = a
+                .iter()
+                .zip(&b)
+                .map(|(p, q)| (p - q).abs())
+                .fold(0.0, f32::max);
+            assert!(err < 1e-5, "{sr} Hz: {err}");
+        }
+        // A rate with a large denominator interpolates instead.
+        assert!(Bank::new(&Kernel::new(44_101)).is_none());
     }
 
     #[test]

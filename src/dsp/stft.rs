@@ -7,12 +7,10 @@
 //! precision and rounded to single precision, as librosa does for `float32`
 //! input, and only the current frame is kept.
 
-use std::sync::Arc;
+use rustfft::num_complex::Complex;
 
-use realfft::num_complex::Complex;
-use realfft::{RealFftPlanner, RealToComplex};
-
-use super::{window, HOP, N_FFT};
+use super::rfft::RealFft;
+use super::{window, HOP, N_BINS, N_FFT};
 use crate::error::Error;
 
 /// Number of STFT frames of a signal of `len` samples.
@@ -22,11 +20,9 @@ pub fn n_frames(len: usize) -> usize {
 
 /// Reusable state for computing STFT frames of length [`N_FFT`].
 pub struct Stft {
-    fft: Arc<dyn RealToComplex<f64>>,
+    fft: RealFft<f64>,
     window: Vec<f64>,
-    input: Vec<f64>,
     spectrum: Vec<Complex<f64>>,
-    scratch: Vec<Complex<f64>>,
 }
 
 impl Default for Stft {
@@ -38,15 +34,10 @@ impl Default for Stft {
 impl Stft {
     /// A transform of size [`N_FFT`] with the periodic Hann window.
     pub fn new() -> Self {
-        let fft = RealFftPlanner::<f64>::new().plan_fft_forward(N_FFT);
-        let spectrum = fft.make_output_vec();
-        let scratch = fft.make_scratch_vec();
         Self {
+            fft: RealFft::new(N_FFT),
             window: window::hann(N_FFT),
-            input: vec![0.0; N_FFT],
-            spectrum,
-            scratch,
-            fft,
+            spectrum: vec![Complex::new(0.0, 0.0); N_BINS],
         }
     }
 
@@ -61,21 +52,19 @@ impl Stft {
         let hi = (y.len() as i128 - start).clamp(lo, N_FFT as i128);
         let (lo, hi) = (lo as usize, hi as usize);
         let first = (start + lo as i128).clamp(0, y.len() as i128) as usize;
-        self.input[..lo].fill(0.0);
-        self.input[hi..].fill(0.0);
         let seg = y.get(first..first + (hi - lo)).unwrap_or(&[]);
-        for ((x, &w), &s) in self.input[lo..hi]
-            .iter_mut()
-            .zip(&self.window[lo..hi])
-            .zip(seg)
-        {
-            *x = s as f64 * w;
-        }
-        self.fft
-            .process_with_scratch(&mut self.input, &mut self.spectrum, &mut self.scratch)
-            .map_err(|_| Error::Internal {
-                what: "real FFT of an STFT frame",
-            })?;
+        let window = &self.window;
+        self.fft.process(
+            |input| {
+                input[..lo].fill(0.0);
+                input[hi..].fill(0.0);
+                for ((x, &w), &s) in input[lo..hi].iter_mut().zip(&window[lo..hi]).zip(seg) {
+                    *x = s as f64 * w;
+                }
+            },
+            0..N_BINS,
+            &mut self.spectrum,
+        );
         Ok(())
     }
 
@@ -114,7 +103,6 @@ impl Stft {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dsp::N_BINS;
 
     #[test]
     fn frame_count_matches_librosa() {

@@ -1,0 +1,178 @@
+//! Forward FFT of a real frame that computes only the bins asked for.
+//!
+//! The `n` real samples are packed into `n / 2` complex values and
+//! transformed with rustfft; the split into the real signal's spectrum is
+//! then done for the requested bins alone. It is an inlinable loop, so it
+//! vectorises in the caller's target features (see
+//! [`super::dot::with_avx2`]).
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use rustfft::num_complex::Complex;
+use rustfft::num_traits::Float;
+use rustfft::{Fft, FftNum, FftPlanner};
+
+/// A real-input FFT of even size `n`, with its buffers.
+pub struct RealFft<T: FftNum> {
+    n: usize,
+    fft: Arc<dyn Fft<T>>,
+    /// `exp(-2 pi i k / n) / 2` for `k` in `0..=n / 2`.
+    twiddles: Vec<Complex<T>>,
+    real: Vec<T>,
+    packed: Vec<Complex<T>>,
+    scratch: Vec<Complex<T>>,
+}
+
+impl<T: FftNum + Float> RealFft<T> {
+    /// A transform of `n` real samples (`n` even, at least 2).
+    pub fn new(n: usize) -> Self {
+        let n = n.max(2) & !1;
+        let fft = FftPlanner::<T>::new().plan_fft_forward(n / 2);
+        let scratch = vec![Complex::new(T::zero(), T::zero()); fft.get_inplace_scratch_len()];
+        let half = T::from_f64(0.5).unwrap_or_else(T::zero);
+        let twiddles = (0..=n / 2)
+            .map(|k| {
+                let phase = -2.0 * std::f64::consts::PI * k as f64 / n as f64;
+                let w = Complex::new(
+                    T::from_f64(phase.cos()).unwrap_or_else(T::zero),
+                    T::from_f64(phase.sin()).unwrap_or_else(T::zero),
+                );
+                w * half
+            })
+            .collect();
+        Self {
+            n,
+            fft,
+            twiddles,
+            real: vec![T::zero(); n],
+            packed: vec![Complex::new(T::zero(), T::zero()); n / 2],
+            scratch,
+        }
+    }
+
+    /// Number of real input samples.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// Always false: a transform has at least two samples.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// Transforms the `n` samples written by `fill` (it receives the buffer
+    /// of `n` values as the previous call left it, and must write all of
+    /// them) and stores bins `bins` (clamped to
+    /// `0..=n / 2`) of the spectrum in `out`, which must hold
+    /// `bins.len()` values.
+    #[inline(always)]
+    pub fn process(
+        &mut self,
+        fill: impl FnOnce(&mut [T]),
+        bins: Range<usize>,
+        out: &mut [Complex<T>],
+    ) {
+        let m = self.n / 2;
+        fill(&mut self.real);
+        for (z, pair) in self.packed.iter_mut().zip(self.real.chunks_exact(2)) {
+            *z = Complex::new(pair[0], pair[1]);
+        }
+        self.fft
+            .process_with_scratch(&mut self.packed, &mut self.scratch);
+        let z = &self.packed;
+        let bins = bins.start.min(m + 1)..bins.end.min(m + 1);
+        let len = bins.len().min(out.len());
+        let out = &mut out[..len];
+        // Bins 0 and m from Z[0] alone.
+        let edge = |k: usize| {
+            let sign = if k == 0 { T::one() } else { -T::one() };
+            Complex::new(z[0].re + sign * z[0].im, T::zero())
+        };
+        let half = T::from_f64(0.5).unwrap_or_else(T::zero);
+        let first = bins.start.max(1);
+        let inner = first..bins.end.min(m).max(first);
+        let skip = inner.start - bins.start;
+        let skip = skip.min(out.len());
+        for ((o, w), k) in out[skip..]
+            .iter_mut()
+            .zip(&self.twiddles[inner.clone()])
+            .zip(inner)
+        {
+            // X[k] = E[k] + W^k O[k], the spectra E of the even and O of the
+            // odd samples from a = Z[k] and b = conj(Z[m - k]):
+            // E = (a + b) / 2, O = (a - b) / 2i (w holds the 1/2).
+            let (a, b) = (z[k], z[m - k].conj());
+            let even = (a + b) * half;
+            let diff = a - b;
+            let odd = Complex::new(diff.im, -diff.re);
+            *o = even + *w * odd;
+        }
+        if bins.start == 0 {
+            if let Some(o) = out.first_mut() {
+                *o = edge(0);
+            }
+        }
+        if bins.end == m + 1 && bins.start <= m {
+            if let Some(o) = out.last_mut() {
+                *o = edge(m);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Direct DFT of a real signal, in f64.
+    fn dft(x: &[f64], k: usize) -> Complex<f64> {
+        let n = x.len() as f64;
+        x.iter()
+            .enumerate()
+            .fold(Complex::new(0.0, 0.0), |acc, (i, &v)| {
+                let p = -2.0 * std::f64::consts::PI * (k * i) as f64 / n;
+                acc + Complex::new(p.cos(), p.sin()) * v
+            })
+    }
+
+    #[test]
+    fn bins_match_a_direct_dft() {
+        for n in [2usize, 8, 64, 1024] {
+            let x: Vec<f64> = (0..n)
+                .map(|i| ((i * 7919) % 113) as f64 / 56.0 - 1.0)
+                .collect();
+            let mut fft = RealFft::<f64>::new(n);
+            assert_eq!(fft.len(), n);
+            for bins in [0..n / 2 + 1, 1..n / 2, n / 4..n / 2 + 1, 0..1, 3..3] {
+                let bins = bins.start.min(n / 2 + 1)
+                    ..bins.end.min(n / 2 + 1).max(bins.start.min(n / 2 + 1));
+                let mut out = vec![Complex::new(0.0, 0.0); bins.len()];
+                fft.process(|buf| buf.copy_from_slice(&x), bins.clone(), &mut out);
+                for (o, k) in out.iter().zip(bins) {
+                    let want = dft(&x, k);
+                    assert!(
+                        (o - want).norm() < 1e-9 * n as f64,
+                        "n {n} bin {k}: {o} vs {want}"
+                    );
+                }
+            }
+        }
+        // f32 and a partial fill: the rest of the frame is zero.
+        let mut fft = RealFft::<f32>::new(16);
+        let mut out = vec![Complex::new(0.0f32, 0.0); 9];
+        fft.process(
+            |buf| {
+                buf.fill(0.0);
+                buf[..3].fill(1.0)
+            },
+            0..9,
+            &mut out,
+        );
+        let x: Vec<f64> = (0..16).map(|i| if i < 3 { 1.0 } else { 0.0 }).collect();
+        for (k, o) in out.iter().enumerate() {
+            let want = dft(&x, k);
+            assert!((o.re as f64 - want.re).abs() < 1e-5 && (o.im as f64 - want.im).abs() < 1e-5);
+        }
+    }
+}
