@@ -14,7 +14,7 @@ use std::sync::Arc;
 use rustfft::num_complex::Complex;
 use rustfft::FftPlanner;
 
-use super::decimate::halve;
+use super::decimate::{halve, REACH};
 use super::dot::{complex_dot, with_avx2};
 use super::recent::Recent;
 use super::rfft::RealFft;
@@ -32,6 +32,8 @@ pub const N_CQT_BINS: usize = BINS_PER_OCTAVE * N_OCTAVES;
 pub const MAX_TUNING: f32 = 0.5;
 /// Fraction of each filter's spectral L1 mass dropped by sparsification.
 const SPARSITY: f64 = 0.01;
+/// Frames analysed per chunk of decimated signal (about 47 s of input).
+const CHUNK_FRAMES: usize = 2048;
 /// Plans kept by [`CqtPlan::cached`] (about 100 KiB each).
 const PLAN_CACHE_SIZE: usize = 8;
 
@@ -165,33 +167,38 @@ impl CqtPlan {
     /// receives the 252 bin magnitudes (lowest frequency first) of each of
     /// the `1 + len / 512` frames (fewer when a decimated octave runs out
     /// first, as in librosa's `__trim_stack`). Returns the frame count.
-    pub fn for_each_frame(&self, y: &[f32], mut f: impl FnMut(&[f32])) -> usize {
+    pub fn for_each_frame(&self, y: &[f32], f: impl FnMut(&[f32])) -> usize {
+        self.for_each_frame_in_chunks(y, CHUNK_FRAMES, f)
+    }
+
+    /// [`CqtPlan::for_each_frame`], decimating `chunk_frames` frames' worth
+    /// of signal at a time so that the octave signals never hold more than
+    /// one chunk (plus margins), whatever the input length.
+    ///
+    /// A chunk's segment reaches [`CqtPlan::margin`] samples beyond its
+    /// frames on both sides: enough for the widest frame of the lowest
+    /// octave and for the decimation filters' edge effects, so the frames
+    /// are those of the whole signal (to rounding). Segments start on a
+    /// multiple of 2^6 samples, keeping every octave on the global grid.
+    fn for_each_frame_in_chunks(
+        &self,
+        y: &[f32],
+        chunk_frames: usize,
+        mut f: impl FnMut(&[f32]),
+    ) -> usize {
         if y.is_empty() {
             return 0;
         }
-        // Octave signals: y, then halved once per octave (the last octave's
-        // decimation in librosa is never used, so it is skipped).
-        let mut signals: Vec<Vec<f32>> = Vec::with_capacity(N_OCTAVES - 1);
-        for i in 1..N_OCTAVES {
-            let next = halve(signals.last().map_or(y, |s| s.as_slice()));
-            signals.push(next);
-            let _ = i;
-        }
-        let signal = |i: usize| -> &[f32] {
-            if i == 0 {
-                y
-            } else {
-                &signals[i - 1]
-            }
-        };
+        // Octave i has ceil(len / 2^i) samples and hop HOP / 2^i.
         let n_frames = self
             .octaves
             .iter()
             .enumerate()
-            .map(|(i, o)| 1 + signal(i).len() / o.hop)
+            .map(|(i, o)| 1 + y.len().div_ceil(1 << i) / o.hop)
             .min()
             .unwrap_or(0);
-
+        let align = 1usize << (N_OCTAVES - 1);
+        let margin = self.margin();
         let mut ffts: Vec<RealFft<f32>> =
             self.octaves.iter().map(|o| RealFft::new(o.n_fft)).collect();
         let max_band = self.octaves.iter().map(|o| o.band.len()).max().unwrap_or(0);
@@ -199,46 +206,95 @@ impl CqtPlan {
         let (mut band_re, mut band_im) = (vec![0.0f32; max_band], vec![0.0f32; max_band]);
         let mut mags = vec![0.0f32; N_CQT_BINS];
 
-        with_avx2(
-            #[inline(always)]
-            || {
-                for t in 0..n_frames {
-                    for (i, (oct, fft)) in self.octaves.iter().zip(ffts.iter_mut()).enumerate() {
-                        let x = signal(i);
-                        // Centred frame with zero padding: x[t * hop - n / 2 + k].
-                        let first = (t * oct.hop) as isize - (oct.n_fft / 2) as isize;
-                        let band = &mut band[..oct.band.len()];
-                        fft.process(|buf| copy_padded(x, first, buf), oct.band.clone(), band);
-                        for ((r, m), c) in
-                            band_re.iter_mut().zip(band_im.iter_mut()).zip(band.iter())
-                        {
-                            (*r, *m) = (c.re, c.im);
-                        }
-                        let hi = N_CQT_BINS - BINS_PER_OCTAVE * i;
-                        let out = &mut mags[hi - BINS_PER_OCTAVE..hi];
-                        let mut acc = [(0.0f32, 0.0f32); BINS_PER_OCTAVE];
-                        for (z, w) in acc.iter_mut().zip(oct.rows.windows(2)) {
-                            let ((lo, a), (_, b)) = (w[0], w[1]);
-                            let len = b - a;
-                            *z = complex_dot(
-                                &oct.re[a..b],
-                                &oct.im[a..b],
-                                band_re.get(lo..lo + len).unwrap_or(&[]),
-                                band_im.get(lo..lo + len).unwrap_or(&[]),
-                            );
-                        }
-                        // |z| in double precision: correctly rounded like
-                        // numpy's abs of complex64, and vectorised.
-                        for (m, &(re, im)) in out.iter_mut().zip(&acc) {
-                            let (re, im) = (re as f64, im as f64);
-                            *m = (re * re + im * im).sqrt() as f32;
-                        }
-                    }
-                    f(&mags);
+        let chunk_frames = chunk_frames.max(1);
+        let mut t0 = 0;
+        while t0 < n_frames {
+            let t1 = (t0 + chunk_frames).min(n_frames);
+            let start = (t0 * HOP).saturating_sub(margin) / align * align;
+            let end = if t1 == n_frames {
+                y.len()
+            } else {
+                (t1 * HOP + margin).min(y.len())
+            };
+            let segment = &y[start.min(y.len())..end.max(start).min(y.len())];
+            // Octave signals of the segment: it, then halved once per octave
+            // (the last octave's decimation in librosa is never used).
+            let mut signals: Vec<Vec<f32>> = Vec::with_capacity(N_OCTAVES - 1);
+            for _ in 1..N_OCTAVES {
+                let next = halve(signals.last().map_or(segment, |s| s.as_slice()));
+                signals.push(next);
+            }
+            let signal = |i: usize| -> &[f32] {
+                if i == 0 {
+                    segment
+                } else {
+                    &signals[i - 1]
                 }
-            },
-        );
+            };
+            with_avx2(
+                #[inline(always)]
+                || {
+                    for t in t0..t1 {
+                        for (i, (oct, fft)) in self.octaves.iter().zip(ffts.iter_mut()).enumerate()
+                        {
+                            let x = signal(i);
+                            // Centred frame with zero padding: x[t * hop - n / 2 + k],
+                            // in the segment's own indices.
+                            let first = (t * oct.hop) as isize
+                                - (oct.n_fft / 2) as isize
+                                - (start >> i) as isize;
+                            let band = &mut band[..oct.band.len()];
+                            fft.process(|buf| copy_padded(x, first, buf), oct.band.clone(), band);
+                            for ((r, m), c) in
+                                band_re.iter_mut().zip(band_im.iter_mut()).zip(band.iter())
+                            {
+                                (*r, *m) = (c.re, c.im);
+                            }
+                            let hi = N_CQT_BINS - BINS_PER_OCTAVE * i;
+                            let out = &mut mags[hi - BINS_PER_OCTAVE..hi];
+                            let mut acc = [(0.0f32, 0.0f32); BINS_PER_OCTAVE];
+                            for (z, w) in acc.iter_mut().zip(oct.rows.windows(2)) {
+                                let ((lo, a), (_, b)) = (w[0], w[1]);
+                                let len = b - a;
+                                *z = complex_dot(
+                                    &oct.re[a..b],
+                                    &oct.im[a..b],
+                                    band_re.get(lo..lo + len).unwrap_or(&[]),
+                                    band_im.get(lo..lo + len).unwrap_or(&[]),
+                                );
+                            }
+                            // |z| in double precision: correctly rounded like
+                            // numpy's abs of complex64, and vectorised.
+                            for (m, &(re, im)) in out.iter_mut().zip(&acc) {
+                                let (re, im) = (re as f64, im as f64);
+                                *m = (re * re + im * im).sqrt() as f32;
+                            }
+                        }
+                        f(&mags);
+                    }
+                },
+            );
+            t0 = t1;
+        }
         n_frames
+    }
+
+    /// Input samples a chunk's segment extends beyond its frames: half the
+    /// widest frame of any octave and the decimation filters' reach
+    /// accumulated over the octaves, both in input samples.
+    fn margin(&self) -> usize {
+        let frame = self
+            .octaves
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.n_fft / 2) << i)
+            .max()
+            .unwrap_or(0);
+        // Each halving spreads an edge by REACH inputs: at octave i the
+        // damaged span stays under REACH + 2 of its samples.
+        let decimation = (REACH + 2) << (N_OCTAVES - 1);
+        let align = 1usize << (N_OCTAVES - 1);
+        (frame + decimation).div_ceil(align) * align
     }
 }
 
@@ -442,6 +498,42 @@ mod tests {
         let cutoff = f[N_CQT_BINS - 1] * (1.0 + 0.5 * HANN_BANDWIDTH * a[N_CQT_BINS - 1]);
         let nyquist = SAMPLE_RATE as f64 / 2.0;
         assert!((nyquist / cutoff).log2().ceil() - 2.0 <= 0.0);
+    }
+
+    #[test]
+    fn chunks_give_the_frames_of_the_whole_signal() {
+        let plan = CqtPlan::cached(0.0);
+        // About 12 s: several chunks of 100 frames, the last one short.
+        let y: Vec<f32> = (0..265_000)
+            .map(|n| {
+                let t = n as f64 / SAMPLE_RATE as f64;
+                ((2.0 * PI * 55.0 * t * (1.0 + t)).sin() * 0.5
+                    + ((n * 7919) % 1013) as f64 / 5065.0) as f32
+            })
+            .collect();
+        let collect = |chunk: usize| {
+            let mut frames = Vec::new();
+            let n = plan.for_each_frame_in_chunks(&y, chunk, |m| frames.push(m.to_vec()));
+            assert_eq!(n, frames.len());
+            frames
+        };
+        let whole = collect(usize::MAX);
+        assert_eq!(whole.len(), 1 + y.len() / HOP);
+        let peak = whole.iter().flatten().fold(0.0f32, |m, &v| m.max(v));
+        for chunk in [100, 333] {
+            let parts = collect(chunk);
+            assert_eq!(parts.len(), whole.len());
+            let err = parts
+                .iter()
+                .flatten()
+                .zip(whole.iter().flatten())
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0f32, f32::max);
+            assert!(
+                err <= 1e-5 * peak,
+                "chunk {chunk}: error {err}, peak {peak}"
+            );
+        }
     }
 
     #[test]

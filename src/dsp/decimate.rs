@@ -14,6 +14,8 @@ use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 
 use super::decimate_taps::{HALF, TAPS};
 
+/// Inputs on either side of its centre that one output depends on.
+pub const REACH: usize = HALF;
 /// FFT size of one overlap-save block.
 const BLOCK_FFT: usize = 8192;
 /// Length of the full (two-sided) filter.

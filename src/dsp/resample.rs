@@ -199,7 +199,7 @@ impl Bank {
             let skip = (lo - (k0 - reach)) as usize;
             let xs = x.get(lo as usize..hi as usize).unwrap_or(&[]);
             let ws = w.get(skip..).unwrap_or(&[]);
-            super::dot::dot(ws, xs) as f32
+            super::dot::dot_f32(ws, xs)
         })
     }
 }
