@@ -34,7 +34,7 @@ pub const MAX_TUNING: f32 = 0.5;
 const SPARSITY: f64 = 0.01;
 /// Frames analysed per chunk of decimated signal (about 47 s of input).
 const CHUNK_FRAMES: usize = 2048;
-/// Plans kept by [`CqtPlan::cached`] (about 100 KiB each).
+/// Plans kept by [`CqtPlan::cached`] (about 42 KiB each).
 const PLAN_CACHE_SIZE: usize = 8;
 
 /// Frequency of C1 in Hz, as librosa.note_to_hz('C1').
