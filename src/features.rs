@@ -37,7 +37,7 @@ pub fn features(samples: &[f32], sample_rate: u32) -> Result<[f32; N_FEATURES], 
 /// Feature vector of mono samples already at [`SAMPLE_RATE`].
 pub fn extract(y: &[f32]) -> Result<[f32; N_FEATURES], Error> {
     check(y, SAMPLE_RATE)?;
-    let spectral = spectral_checked(y, Groups::ALL)?;
+    let spectral = run(y, Groups::ALL, None);
     let mut out = [0.0f32; N_FEATURES];
     spectral.chroma.write_to(&mut out[CHROMA.all()]);
     spectral.mel.write_to(&mut out[MEL.all()]);
@@ -100,11 +100,12 @@ impl Groups {
 /// The STFT-based groups of mono samples at [`SAMPLE_RATE`], streaming
 /// frame by frame in two passes: the first gathers the mel statistics, the
 /// global mel maximum (for the dB floor of the MFCC) and the pitch
-/// candidates of both tuning estimates; the second recomputes the frames
-/// for chroma_stft (with its tuning) and the MFCC (with the floor).
+/// candidates of both tuning estimates; the second computes chroma_stft
+/// (with its tuning) and the MFCC (with the floor) from the frames pass 1
+/// kept, transforming again only those beyond the first 2048.
 pub fn spectral(y: &[f32], groups: Groups) -> Result<Spectral, Error> {
     check(y, SAMPLE_RATE)?;
-    spectral_checked(y, groups)
+    Ok(run(y, groups, None))
 }
 
 /// chroma_stft statistics of mono samples at [`SAMPLE_RATE`] with a given
@@ -115,15 +116,11 @@ pub fn chroma_stft_stats(y: &[f32], tuning: f64) -> Result<RowStats, Error> {
         chroma: true,
         ..Groups::NONE
     };
-    Ok(run(y, groups, Some(tuning))?.chroma)
-}
-
-fn spectral_checked(y: &[f32], groups: Groups) -> Result<Spectral, Error> {
-    run(y, groups, None)
+    Ok(run(y, groups, Some(tuning)).chroma)
 }
 
 /// Runs [`run_body`] compiled for AVX2 where the processor has it.
-fn run(y: &[f32], groups: Groups, chroma_tuning: Option<f64>) -> Result<Spectral, Error> {
+fn run(y: &[f32], groups: Groups, chroma_tuning: Option<f64>) -> Spectral {
     crate::dsp::dot::with_avx2(
         #[inline(always)]
         || run_body(y, groups, chroma_tuning),
@@ -131,7 +128,7 @@ fn run(y: &[f32], groups: Groups, chroma_tuning: Option<f64>) -> Result<Spectral
 }
 
 #[inline(always)]
-fn run_body(y: &[f32], groups: Groups, chroma_tuning: Option<f64>) -> Result<Spectral, Error> {
+fn run_body(y: &[f32], groups: Groups, chroma_tuning: Option<f64>) -> Spectral {
     let sr = SAMPLE_RATE as f64;
     let frames = n_frames(y.len());
     let mut stft = Stft::new();
@@ -161,7 +158,7 @@ fn run_body(y: &[f32], groups: Groups, chroma_tuning: Option<f64>) -> Result<Spe
         cache.power.reserve_exact(keep * N_BINS);
         cache.mel.reserve_exact(keep * N_MELS);
         for t in 0..frames {
-            stft.compute(y, t)?;
+            stft.compute(y, t);
             stft.magnitude(&mut mag);
             for (p, &m) in power.iter_mut().zip(&mag) {
                 *p = m * m;
@@ -210,7 +207,7 @@ fn run_body(y: &[f32], groups: Groups, chroma_tuning: Option<f64>) -> Result<Spe
             let (power, mel) = match cached.next() {
                 Some(frame) => frame,
                 None => {
-                    stft.compute(y, t)?;
+                    stft.compute(y, t);
                     stft.power(&mut power);
                     bank.apply(&power, &mut mel_frame);
                     (&power[..], &mel_frame[..])
@@ -230,7 +227,7 @@ fn run_body(y: &[f32], groups: Groups, chroma_tuning: Option<f64>) -> Result<Spe
             }
         }
     }
-    Ok(out)
+    out
 }
 
 /// STFT frames kept from pass 1 for pass 2 (power spectrum and mel

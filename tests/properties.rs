@@ -132,7 +132,7 @@ proptest! {
             let mut power = vec![0.0f32; N_BINS];
             (0..n_frames(x.len()))
                 .map(|t| {
-                    stft.compute(x, t).unwrap();
+                    stft.compute(x, t);
                     stft.power(&mut power);
                     let mut mel = vec![0.0f32; N_MELS];
                     let mut c = vec![0.0f32; N_CHROMA];
