@@ -14,6 +14,7 @@ use std::sync::Arc;
 use rustfft::num_complex::Complex;
 use rustfft::FftPlanner;
 
+use super::copy_padded;
 use super::decimate::{halve, REACH};
 use super::dot::{complex_dot, with_avx2};
 use super::recent::Recent;
@@ -296,21 +297,6 @@ impl CqtPlan {
         let align = 1usize << (N_OCTAVES - 1);
         (frame + decimation).div_ceil(align) * align
     }
-}
-
-/// Copies `x[first..first + out.len()]` into `out`, zero outside `x`.
-fn copy_padded(x: &[f32], first: isize, out: &mut [f32]) {
-    let n = out.len() as isize;
-    let lo = first.clamp(0, x.len() as isize);
-    let hi = (first + n).clamp(0, x.len() as isize);
-    if lo >= hi {
-        out.fill(0.0);
-        return;
-    }
-    let (a, b) = ((lo - first) as usize, (hi - first) as usize);
-    out[..a].fill(0.0);
-    out[a..b].copy_from_slice(&x[lo as usize..hi as usize]);
-    out[b..].fill(0.0);
 }
 
 /// Time-domain layout of one filter: what its spectrum depends on.

@@ -12,6 +12,7 @@ use std::sync::{Arc, OnceLock};
 use realfft::num_complex::Complex;
 use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 
+use super::copy_padded;
 use super::decimate_taps::{HALF, TAPS};
 
 /// Inputs on either side of its centre that one output depends on.
@@ -79,12 +80,7 @@ pub fn halve(x: &[f32]) -> Vec<f32> {
     let mut start = 0usize;
     while out.len() < n_out {
         // seg[i] = x[start + i - HALF], zero outside x.
-        let first = start as isize - HALF as isize;
-        let lo = first.clamp(0, x.len() as isize) as usize;
-        let hi = (first + seg.len() as isize).clamp(0, x.len() as isize) as usize;
-        let skip = (lo as isize - first).max(0) as usize;
-        seg.fill(0.0);
-        seg[skip..skip + (hi - lo)].copy_from_slice(&x[lo..hi]);
+        copy_padded(x, start as isize - HALF as isize, &mut seg);
         let _ = d.forward.process(&mut seg, &mut spec);
         for (s, f) in spec.iter_mut().zip(&d.filter) {
             *s *= f;

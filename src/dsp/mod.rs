@@ -9,6 +9,21 @@ pub const HOP: usize = 512;
 /// Number of frequency bins of one STFT frame.
 pub const N_BINS: usize = N_FFT / 2 + 1;
 
+/// Copies `x[first..first + out.len()]` into `out`, zero outside `x`.
+pub(crate) fn copy_padded(x: &[f32], first: isize, out: &mut [f32]) {
+    let n = out.len() as isize;
+    let lo = first.clamp(0, x.len() as isize);
+    let hi = (first + n).clamp(0, x.len() as isize);
+    if lo >= hi {
+        out.fill(0.0);
+        return;
+    }
+    let (a, b) = ((lo - first) as usize, (hi - first) as usize);
+    out[..a].fill(0.0);
+    out[a..b].copy_from_slice(&x[lo as usize..hi as usize]);
+    out[b..].fill(0.0);
+}
+
 pub mod chroma;
 pub mod chroma_cqt;
 pub mod chroma_stft;

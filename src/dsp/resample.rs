@@ -112,10 +112,9 @@ impl Kernel {
         self.table[i] * (1.0 - f) + self.table[i + 1] * f
     }
 
-    /// Output length and, for each output, where its taps start: calls
-    /// `f(m, k0, num % 22050)` with input position
-    /// `k0 + (num % 22050) / 22050` for the outputs soxr produces; librosa
-    /// pads the rest with zeros.
+    /// The resampled signal of `n` input samples: output `m` is
+    /// `f(k0, rem)`, where `k0 + rem / 22050` is its input position, for
+    /// the outputs soxr produces; librosa pads the rest with zeros.
     #[inline(always)]
     fn for_each_output(&self, n: usize, mut f: impl FnMut(i64, u64) -> f32) -> Vec<f32> {
         let out_rate = SAMPLE_RATE as u64;
