@@ -445,7 +445,7 @@ fn unit_phasors(phase: f64, step: f64) -> impl Iterator<Item = Complex<f64>> {
     let rotation = Complex::new(step.cos(), step.sin());
     let mut z = Complex::new(1.0, 0.0);
     (0..).map(move |n: usize| {
-        if n % RESTART == 0 {
+        if n.is_multiple_of(RESTART) {
             let (sin, cos) = (phase + n as f64 * step).sin_cos();
             z = Complex::new(cos, sin);
         } else {

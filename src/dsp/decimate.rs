@@ -93,7 +93,9 @@ fn halve_body(x: &[f32]) -> Vec<f32> {
     while out.len() < n_out {
         // seg[i] = x[start + i - HALF], zero outside x.
         copy_padded(x, start as isize - HALF as isize, &mut seg);
-        let _ = d.forward.process_with_scratch(&mut seg, &mut spec, &mut scratch);
+        let _ = d
+            .forward
+            .process_with_scratch(&mut seg, &mut spec, &mut scratch);
         for (s, f) in spec.iter_mut().zip(&d.filter) {
             *s *= f;
         }
@@ -104,7 +106,9 @@ fn halve_body(x: &[f32]) -> Vec<f32> {
         }
         folded[0].im = 0.0;
         folded[quarter].im = 0.0;
-        let _ = d.inverse.process_with_scratch(&mut folded, &mut even, &mut scratch);
+        let _ = d
+            .inverse
+            .process_with_scratch(&mut folded, &mut even, &mut scratch);
         let take = (STEP / 2).min(n_out - out.len());
         out.extend_from_slice(&even[..take]);
         start += STEP;
