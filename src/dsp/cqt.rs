@@ -12,14 +12,13 @@ use std::f64::consts::PI;
 use std::sync::Arc;
 
 use rustfft::num_complex::Complex;
-use rustfft::FftPlanner;
 
-use super::copy_padded;
 use super::decimate::{halve, REACH};
 use super::dot::with_avx2;
 use super::recent::Recent;
-use super::rfft::RealFft;
+use super::rfft::{FftFloat, RealFft};
 use super::HOP;
+use super::{copy_padded, unit_phasors};
 use crate::SAMPLE_RATE;
 
 /// Bins per octave of the CQT behind chroma_cqt.
@@ -125,7 +124,6 @@ impl CqtPlan {
         // Octave i sees frequencies and a sample rate both halved i times,
         // so its filters are (to rounding) those of the top octave: their
         // spectra are computed once and only rescaled per octave.
-        let mut planner = FftPlanner::<f64>::new();
         let mut shapes: Vec<OctaveShape> = Vec::new();
         let mut octaves = Vec::with_capacity(N_OCTAVES);
         for i in 0..N_OCTAVES {
@@ -143,7 +141,7 @@ impl CqtPlan {
             let at = match found {
                 Some(at) => at,
                 None => {
-                    shapes.push(octave_shape(n_fft, keys, &mut planner));
+                    shapes.push(octave_shape(n_fft, keys));
                     shapes.len() - 1
                 }
             };
@@ -392,8 +390,8 @@ fn octave_keys(freqs: &[f64], alpha: &[f64], sr: f64) -> (usize, Vec<FilterKey>)
 /// librosa's `__vqt_filter_fft` for one octave, before the per-octave
 /// rescaling: windowed, L1-normalised complex64 wavelets, rescaled by
 /// length / n_fft, transformed and sparsified.
-fn octave_shape(n_fft: usize, keys: Vec<FilterKey>, planner: &mut FftPlanner<f64>) -> OctaveShape {
-    let fft = planner.plan_fft_forward(n_fft);
+fn octave_shape(n_fft: usize, keys: Vec<FilterKey>) -> OctaveShape {
+    let fft = f64::forward(n_fft);
     let mut row_start = vec![0];
     let mut index = Vec::new();
     let mut coef = Vec::new();
@@ -435,24 +433,6 @@ fn octave_shape(n_fft: usize, keys: Vec<FilterKey>, planner: &mut FftPlanner<f64
         index,
         coef,
     }
-}
-
-/// `exp(i (phase + n step))` for n = 0, 1, ...: a rotation recurrence,
-/// restarted from an exact sine and cosine every 32 steps so that it stays
-/// within a few units in the last place of the direct evaluation.
-fn unit_phasors(phase: f64, step: f64) -> impl Iterator<Item = Complex<f64>> {
-    const RESTART: usize = 32;
-    let rotation = Complex::new(step.cos(), step.sin());
-    let mut z = Complex::new(1.0, 0.0);
-    (0..).map(move |n: usize| {
-        if n.is_multiple_of(RESTART) {
-            let (sin, cos) = (phase + n as f64 * step).sin_cos();
-            z = Complex::new(cos, sin);
-        } else {
-            z *= rotation;
-        }
-        z
-    })
 }
 
 /// One octave's sparse basis: the filter spectra of `shape` times `gains`
