@@ -13,29 +13,23 @@ pub fn chroma_filters(sr: f64, n_chroma: usize, tuning: f64) -> Vec<f32> {
     let nc = n_chroma as f64;
     let a440 = 440.0 * 2f64.powf(tuning / nc);
     let step = sr / N_FFT as f64;
-    // FFT bins 1..N_FFT in chroma-bin units, plus a made-up value for DC
-    // 1.5 octaves below bin 1.
-    let mut frqbins = Vec::with_capacity(N_FFT);
+    // FFT bins in chroma-bin units, plus a made-up value for DC 1.5 octaves
+    // below bin 1. librosa builds all N_FFT columns and drops those above
+    // N_BINS; columns are independent, so only the kept ones are built.
+    let mut frqbins = Vec::with_capacity(N_BINS + 1);
     frqbins.push(0.0);
-    frqbins.extend((1..N_FFT).map(|k| nc * ((k as f64 * step) / (a440 / 16.0)).log2()));
+    frqbins.extend((1..=N_BINS).map(|k| nc * ((k as f64 * step) / (a440 / 16.0)).log2()));
     frqbins[0] = frqbins[1] - 1.5 * nc;
-    let binwidth: Vec<f64> = (0..N_FFT)
-        .map(|k| {
-            if k + 1 < N_FFT {
-                (frqbins[k + 1] - frqbins[k]).max(1.0)
-            } else {
-                1.0
-            }
-        })
-        .collect();
+    // N_BINS < N_FFT, so every kept column has a next one.
+    let binwidth: Vec<f64> = frqbins.windows(2).map(|w| (w[1] - w[0]).max(1.0)).collect();
     let half = (nc / 2.0).round();
-    let mut wts = vec![0.0f64; n_chroma * N_FFT];
-    for k in 0..N_FFT {
+    let mut wts = vec![0.0f64; n_chroma * N_BINS];
+    for k in 0..N_BINS {
         let mut sumsq = 0.0;
         for c in 0..n_chroma {
             let d = (frqbins[k] - c as f64 + half + 10.0 * nc) % nc - half;
             let w = (-0.5 * (2.0 * d / binwidth[k]).powi(2)).exp();
-            wts[c * N_FFT + k] = w;
+            wts[c * N_BINS + k] = w;
             sumsq += w * w;
         }
         // util.normalize(norm=2, axis=0): tiny columns stay as they are.
@@ -43,7 +37,7 @@ pub fn chroma_filters(sr: f64, n_chroma: usize, tuning: f64) -> Vec<f32> {
         let norm = if norm < f64::MIN_POSITIVE { 1.0 } else { norm };
         let oct = (-0.5 * ((frqbins[k] / nc - 5.0) / 2.0).powi(2)).exp();
         for c in 0..n_chroma {
-            wts[c * N_FFT + k] = wts[c * N_FFT + k] / norm * oct;
+            wts[c * N_BINS + k] = wts[c * N_BINS + k] / norm * oct;
         }
     }
     // base_c: roll the rows so that C comes first, and drop aliased bins.
@@ -52,7 +46,7 @@ pub fn chroma_filters(sr: f64, n_chroma: usize, tuning: f64) -> Vec<f32> {
     for r in 0..n_chroma {
         let src = (r + roll) % n_chroma;
         for k in 0..N_BINS {
-            out[r * N_BINS + k] = wts[src * N_FFT + k] as f32;
+            out[r * N_BINS + k] = wts[src * N_BINS + k] as f32;
         }
     }
     out

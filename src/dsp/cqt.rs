@@ -12,14 +12,13 @@ use std::f64::consts::PI;
 use std::sync::Arc;
 
 use rustfft::num_complex::Complex;
-use rustfft::FftPlanner;
 
-use super::copy_padded;
 use super::decimate::{halve, REACH};
-use super::dot::{complex_dot, with_avx2};
+use super::dot::with_avx2;
 use super::recent::Recent;
-use super::rfft::RealFft;
+use super::rfft::{FftFloat, RealFft};
 use super::HOP;
+use super::{copy_padded, unit_phasors};
 use crate::SAMPLE_RATE;
 
 /// Bins per octave of the CQT behind chroma_cqt.
@@ -37,6 +36,8 @@ const SPARSITY: f64 = 0.01;
 const CHUNK_FRAMES: usize = 2048;
 /// Plans kept by [`CqtPlan::cached`] (about 42 KiB each).
 const PLAN_CACHE_SIZE: usize = 8;
+/// Frames transformed and projected together (one vector lane each).
+const BATCH: usize = 8;
 
 /// Frequency of C1 in Hz, as librosa.note_to_hz('C1').
 pub fn c1_hz() -> f64 {
@@ -123,7 +124,6 @@ impl CqtPlan {
         // Octave i sees frequencies and a sample rate both halved i times,
         // so its filters are (to rounding) those of the top octave: their
         // spectra are computed once and only rescaled per octave.
-        let mut planner = FftPlanner::<f64>::new();
         let mut shapes: Vec<OctaveShape> = Vec::new();
         let mut octaves = Vec::with_capacity(N_OCTAVES);
         for i in 0..N_OCTAVES {
@@ -141,7 +141,7 @@ impl CqtPlan {
             let at = match found {
                 Some(at) => at,
                 None => {
-                    shapes.push(octave_shape(n_fft, keys, &mut planner));
+                    shapes.push(octave_shape(n_fft, keys));
                     shapes.len() - 1
                 }
             };
@@ -204,8 +204,14 @@ impl CqtPlan {
             self.octaves.iter().map(|o| RealFft::new(o.n_fft)).collect();
         let max_band = self.octaves.iter().map(|o| o.band.len()).max().unwrap_or(0);
         let mut band = vec![Complex::new(0.0f32, 0.0); max_band];
-        let (mut band_re, mut band_im) = (vec![0.0f32; max_band], vec![0.0f32; max_band]);
-        let mut mags = vec![0.0f32; N_CQT_BINS];
+        // Band spectra and magnitudes of a batch of frames, bin-major with
+        // one lane per frame, so that the projection vectorises across frames.
+        let (mut band_re, mut band_im) = (
+            vec![[0.0f32; BATCH]; max_band],
+            vec![[0.0f32; BATCH]; max_band],
+        );
+        let mut mags = [[0.0f32; BATCH]; N_CQT_BINS];
+        let mut frame = [0.0f32; N_CQT_BINS];
 
         let chunk_frames = chunk_frames.max(1);
         let mut t0 = 0;
@@ -235,43 +241,38 @@ impl CqtPlan {
             with_avx2(
                 #[inline(always)]
                 || {
-                    for t in t0..t1 {
+                    for b0 in (t0..t1).step_by(BATCH) {
+                        let batch = (t1 - b0).min(BATCH);
                         for (i, (oct, fft)) in self.octaves.iter().zip(ffts.iter_mut()).enumerate()
                         {
                             let x = signal(i);
-                            // Centred frame with zero padding: x[t * hop - n / 2 + k],
-                            // in the segment's own indices.
-                            let first = (t * oct.hop) as isize
-                                - (oct.n_fft / 2) as isize
-                                - (start >> i) as isize;
                             let band = &mut band[..oct.band.len()];
-                            fft.process(|buf| copy_padded(x, first, buf), oct.band.clone(), band);
-                            for ((r, m), c) in
-                                band_re.iter_mut().zip(band_im.iter_mut()).zip(band.iter())
-                            {
-                                (*r, *m) = (c.re, c.im);
+                            for lane in 0..batch {
+                                // Centred frame with zero padding: x[t * hop - n / 2 + k],
+                                // in the segment's own indices.
+                                let first = ((b0 + lane) * oct.hop) as isize
+                                    - (oct.n_fft / 2) as isize
+                                    - (start >> i) as isize;
+                                fft.process(
+                                    |buf| copy_padded(x, first, buf),
+                                    oct.band.clone(),
+                                    band,
+                                );
+                                for ((r, m), c) in
+                                    band_re.iter_mut().zip(band_im.iter_mut()).zip(band.iter())
+                                {
+                                    (r[lane], m[lane]) = (c.re, c.im);
+                                }
                             }
                             let hi = N_CQT_BINS - BINS_PER_OCTAVE * i;
-                            let out = &mut mags[hi - BINS_PER_OCTAVE..hi];
-                            let mut acc = [(0.0f32, 0.0f32); BINS_PER_OCTAVE];
-                            for (z, w) in acc.iter_mut().zip(oct.rows.windows(2)) {
-                                let ((lo, a), (_, b)) = (w[0], w[1]);
-                                let len = b - a;
-                                *z = complex_dot(
-                                    &oct.re[a..b],
-                                    &oct.im[a..b],
-                                    band_re.get(lo..lo + len).unwrap_or(&[]),
-                                    band_im.get(lo..lo + len).unwrap_or(&[]),
-                                );
-                            }
-                            // |z| in double precision: correctly rounded like
-                            // numpy's abs of complex64, and vectorised.
-                            for (m, &(re, im)) in out.iter_mut().zip(&acc) {
-                                let (re, im) = (re as f64, im as f64);
-                                *m = (re * re + im * im).sqrt() as f32;
-                            }
+                            project(oct, &band_re, &band_im, &mut mags[hi - BINS_PER_OCTAVE..hi]);
                         }
-                        f(&mags);
+                        for lane in 0..batch {
+                            for (v, m) in frame.iter_mut().zip(&mags) {
+                                *v = m[lane];
+                            }
+                            f(&frame);
+                        }
                     }
                 },
             );
@@ -296,6 +297,34 @@ impl CqtPlan {
         let decimation = (REACH + 2) << (N_OCTAVES - 1);
         let align = 1usize << (N_OCTAVES - 1);
         (frame + decimation).div_ceil(align) * align
+    }
+}
+
+/// Magnitudes of one octave's bins for a batch of frames: `re` and `im`
+/// hold the frames' band spectra (one lane per frame, from the octave's
+/// first band bin), `out` receives one row of lanes per bin.
+#[inline(always)]
+fn project(oct: &OctaveBasis, re: &[[f32; BATCH]], im: &[[f32; BATCH]], out: &mut [[f32; BATCH]]) {
+    for (o, w) in out.iter_mut().zip(oct.rows.windows(2)) {
+        let ((lo, a), (_, b)) = (w[0], w[1]);
+        let len = b - a;
+        let (xr, xi) = (
+            re.get(lo..lo + len).unwrap_or(&[]),
+            im.get(lo..lo + len).unwrap_or(&[]),
+        );
+        let (mut zr, mut zi) = ([0.0f32; BATCH], [0.0f32; BATCH]);
+        for (((&cr, &ci), xr), xi) in oct.re[a..b].iter().zip(&oct.im[a..b]).zip(xr).zip(xi) {
+            for l in 0..BATCH {
+                zr[l] += cr * xr[l] - ci * xi[l];
+                zi[l] += cr * xi[l] + ci * xr[l];
+            }
+        }
+        // |z| in double precision: correctly rounded like numpy's abs of
+        // complex64, and vectorised.
+        for ((m, &r), &i) in o.iter_mut().zip(&zr).zip(&zi) {
+            let (r, i) = (r as f64, i as f64);
+            *m = (r * r + i * i).sqrt() as f32;
+        }
     }
 }
 
@@ -361,8 +390,8 @@ fn octave_keys(freqs: &[f64], alpha: &[f64], sr: f64) -> (usize, Vec<FilterKey>)
 /// librosa's `__vqt_filter_fft` for one octave, before the per-octave
 /// rescaling: windowed, L1-normalised complex64 wavelets, rescaled by
 /// length / n_fft, transformed and sparsified.
-fn octave_shape(n_fft: usize, keys: Vec<FilterKey>, planner: &mut FftPlanner<f64>) -> OctaveShape {
-    let fft = planner.plan_fft_forward(n_fft);
+fn octave_shape(n_fft: usize, keys: Vec<FilterKey>) -> OctaveShape {
+    let fft = f64::forward(n_fft);
     let mut row_start = vec![0];
     let mut index = Vec::new();
     let mut coef = Vec::new();
@@ -370,23 +399,24 @@ fn octave_shape(n_fft: usize, keys: Vec<FilterKey>, planner: &mut FftPlanner<f64
     let mut mags = Vec::with_capacity(n_fft / 2 + 1);
     for key in &keys {
         let m = key.m.min(n_fft);
-        let window: Vec<f64> = (0..m)
-            .map(|n| 0.5 - 0.5 * (2.0 * PI * n as f64 / m as f64).cos())
+        let window: Vec<f64> = unit_phasors(0.0, 2.0 * PI / m as f64)
+            .take(m)
+            .map(|z| 0.5 - 0.5 * z.re)
             .collect();
         let l1: f64 = window.iter().sum();
         let left = (n_fft - m) / 2;
         buf.iter_mut().for_each(|c| *c = Complex::new(0.0, 0.0));
-        for (n, w) in window.iter().enumerate() {
-            let phase = (key.start + n as f64) * key.omega;
+        let phasors = unit_phasors(key.start * key.omega, key.omega);
+        for (n, (w, z)) in window.iter().zip(phasors).enumerate() {
             // Normalised (L1), stored as complex64, rescaled by length / n_fft.
-            let v = Complex::new(phase.cos(), phase.sin()) * (w / l1);
+            let v = z * (w / l1);
             let v32 = Complex::new(v.re as f32 as f64, v.im as f32 as f64);
             buf[left + n] = v32 * (key.ilen / n_fft as f64);
         }
         fft.process(&mut buf);
         let kept = &buf[..n_fft / 2 + 1];
         mags.clear();
-        mags.extend(kept.iter().map(|c| c.norm()));
+        mags.extend(kept.iter().map(|c| (c.re * c.re + c.im * c.im).sqrt()));
         let threshold = sparsify_threshold(&mags);
         for (k, (c, &mag)) in kept.iter().zip(&mags).enumerate() {
             if mag >= threshold {
@@ -445,8 +475,10 @@ fn octave_basis(shape: &OctaveShape, gains: &[f64], hop: usize) -> OctaveBasis {
 /// dropped coefficients hold less than SPARSITY of the row's L1 mass.
 fn sparsify_threshold(mags: &[f64]) -> f64 {
     let norm: f64 = mags.iter().sum();
-    let mut sorted = mags.to_vec();
-    sorted.sort_by(|a, b| a.total_cmp(b));
+    // Magnitudes are non-negative, so their bit patterns sort like them.
+    let mut sorted: Vec<u64> = mags.iter().map(|m| m.to_bits()).collect();
+    sorted.sort_unstable();
+    let sorted: Vec<f64> = sorted.into_iter().map(f64::from_bits).collect();
     let mut cum = 0.0;
     for &v in &sorted {
         cum += v / norm;

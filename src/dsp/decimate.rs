@@ -64,6 +64,14 @@ fn decimator() -> &'static Decimator {
 /// `x` decimated by 2 exactly as librosa's `resample(x, orig_sr=2,
 /// target_sr=1, res_type='soxr_hq', scale=True)`: `ceil(len / 2)` samples.
 pub fn halve(x: &[f32]) -> Vec<f32> {
+    super::dot::with_avx2(
+        #[inline(always)]
+        || halve_body(x),
+    )
+}
+
+#[inline(always)]
+fn halve_body(x: &[f32]) -> Vec<f32> {
     let n_out = x.len().div_ceil(2);
     let mut out = Vec::with_capacity(n_out);
     if x.is_empty() {
@@ -74,6 +82,10 @@ pub fn halve(x: &[f32]) -> Vec<f32> {
     let mut spec = d.forward.make_output_vec();
     let mut folded = d.inverse.make_input_vec();
     let mut even = d.inverse.make_output_vec();
+    let mut scratch = vec![
+        Complex::new(0.0f32, 0.0);
+        d.forward.get_scratch_len().max(d.inverse.get_scratch_len())
+    ];
     let quarter = BLOCK_FFT / 4;
     // Block b covers full-rate outputs m in [b * STEP, (b + 1) * STEP); the
     // input sample feeding lag 0 of output m is x[m - HALF + i] for tap i.
@@ -81,7 +93,9 @@ pub fn halve(x: &[f32]) -> Vec<f32> {
     while out.len() < n_out {
         // seg[i] = x[start + i - HALF], zero outside x.
         copy_padded(x, start as isize - HALF as isize, &mut seg);
-        let _ = d.forward.process(&mut seg, &mut spec);
+        let _ = d
+            .forward
+            .process_with_scratch(&mut seg, &mut spec, &mut scratch);
         for (s, f) in spec.iter_mut().zip(&d.filter) {
             *s *= f;
         }
@@ -92,7 +106,9 @@ pub fn halve(x: &[f32]) -> Vec<f32> {
         }
         folded[0].im = 0.0;
         folded[quarter].im = 0.0;
-        let _ = d.inverse.process(&mut folded, &mut even);
+        let _ = d
+            .inverse
+            .process_with_scratch(&mut folded, &mut even, &mut scratch);
         let take = (STEP / 2).min(n_out - out.len());
         out.extend_from_slice(&even[..take]);
         start += STEP;

@@ -68,31 +68,6 @@ pub fn dot_f32(a: &[f32], b: &[f32]) -> f32 {
     acc.iter().sum::<f32>() + tail
 }
 
-/// Complex dot product `sum (ar + i ai)[k] * (br + i bi)[k]` of vectors
-/// stored as separate real and imaginary parts, accumulated in `f32` lanes;
-/// returns `(re, im)`.
-#[inline(always)]
-pub fn complex_dot(ar: &[f32], ai: &[f32], br: &[f32], bi: &[f32]) -> (f32, f32) {
-    const L: usize = 8;
-    let n = ar.len().min(ai.len()).min(br.len()).min(bi.len());
-    let (ar, ai, br, bi) = (&ar[..n], &ai[..n], &br[..n], &bi[..n]);
-    let (mut re, mut im) = ([0.0f32; L], [0.0f32; L]);
-    let full = n - n % L;
-    for k in (0..full).step_by(L) {
-        for l in 0..L {
-            let (a, b, c, d) = (ar[k + l], ai[k + l], br[k + l], bi[k + l]);
-            re[l] += a * c - b * d;
-            im[l] += a * d + b * c;
-        }
-    }
-    let (mut sr, mut si) = (re.iter().sum::<f32>(), im.iter().sum::<f32>());
-    for k in full..n {
-        sr += ar[k] * br[k] - ai[k] * bi[k];
-        si += ar[k] * bi[k] + ai[k] * br[k];
-    }
-    (sr, si)
-}
-
 /// Runs `f` compiled for AVX2 where the processor has it, else as is. The
 /// arithmetic is the same in wider vectors (Rust never fuses multiply-adds),
 /// so results are identical either way; the loops `f` calls must be
@@ -146,22 +121,6 @@ mod tests {
         assert!((dot64(&a64, &b) - plain).abs() < 1e-12);
         assert!((dot_f32(&a, &b) as f64 - plain).abs() < 1e-4);
         assert_eq!(dot(&a[..3], &b), dot(&a[..3], &b[..3]));
-        let (re, im) = complex_dot(&a, &b, &b, &a);
-        let want_re: f64 = a
-            .iter()
-            .zip(&b)
-            .map(|(&x, &y)| (x * y - y * x) as f64)
-            .sum();
-        let want_im: f64 = a
-            .iter()
-            .zip(&b)
-            .map(|(&x, &y)| (x * x + y * y) as f64)
-            .sum();
-        assert!((re as f64 - want_re).abs() < 1e-4 && (im as f64 - want_im).abs() < 1e-3);
-        assert_eq!(
-            complex_dot(&a[..5], &b, &b, &a),
-            complex_dot(&a[..5], &b[..5], &b[..5], &a[..5])
-        );
         let m = a.iter().fold(f32::NEG_INFINITY, |m, &x| m.max(x));
         assert_eq!(max(&a), m);
         assert_eq!(max(&[]), f32::NEG_INFINITY);

@@ -2,6 +2,8 @@
 //! function it is named after. The defaults shared by all stages are stated
 //! here once.
 
+use rustfft::num_complex::Complex;
+
 /// FFT size of the short-time Fourier transform (librosa `n_fft`).
 pub const N_FFT: usize = 2048;
 /// Hop between STFT frames, in samples (librosa `hop_length`).
@@ -24,6 +26,24 @@ pub(crate) fn copy_padded(x: &[f32], first: isize, out: &mut [f32]) {
     out[b..].fill(0.0);
 }
 
+/// `exp(i (phase + n step))` for n = 0, 1, ...: a rotation recurrence,
+/// restarted from an exact sine and cosine every 32 steps so that it stays
+/// within a few units in the last place of the direct evaluation.
+pub(crate) fn unit_phasors(phase: f64, step: f64) -> impl Iterator<Item = Complex<f64>> {
+    const RESTART: usize = 32;
+    let rotation = Complex::new(step.cos(), step.sin());
+    let mut z = Complex::new(1.0, 0.0);
+    (0..).map(move |n: usize| {
+        if n.is_multiple_of(RESTART) {
+            let (sin, cos) = (phase + n as f64 * step).sin_cos();
+            z = Complex::new(cos, sin);
+        } else {
+            z *= rotation;
+        }
+        z
+    })
+}
+
 pub mod chroma;
 pub mod chroma_cqt;
 pub mod chroma_stft;
@@ -41,3 +61,18 @@ pub mod stft;
 pub mod tonnetz;
 pub mod tuning;
 pub mod window;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phasors_follow_the_direct_sine_and_cosine() {
+        let (phase, step) = (-271.3 * 0.0217, 0.0217);
+        for (n, z) in unit_phasors(phase, step).take(2000).enumerate() {
+            let want = phase + n as f64 * step;
+            let err = (z.re - want.cos()).abs().max((z.im - want.sin()).abs());
+            assert!(err < 1e-14, "n {n}: error {err}");
+        }
+    }
+}

@@ -6,12 +6,35 @@
 //! vectorises in the caller's target features (see
 //! [`super::dot::with_avx2`]).
 
+use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::Arc;
 
 use rustfft::num_complex::Complex;
 use rustfft::num_traits::Float;
 use rustfft::{Fft, FftNum, FftPlanner};
+
+/// Sample types of the transforms, each with one FFT planner per thread:
+/// a size planned once is reused rather than planned again.
+pub trait FftFloat: FftNum + Float {
+    /// The shared forward complex FFT of `n` points.
+    fn forward(n: usize) -> Arc<dyn Fft<Self>>;
+}
+
+macro_rules! shared_planner {
+    ($($t:ty),*) => {$(
+        impl FftFloat for $t {
+            fn forward(n: usize) -> Arc<dyn Fft<Self>> {
+                thread_local! {
+                    static PLANNER: RefCell<FftPlanner<$t>> = RefCell::new(FftPlanner::new());
+                }
+                PLANNER.with(|p| p.borrow_mut().plan_fft_forward(n))
+            }
+        }
+    )*};
+}
+
+shared_planner!(f32, f64);
 
 /// A real-input FFT of even size `n`, with its buffers.
 pub struct RealFft<T: FftNum> {
@@ -24,19 +47,19 @@ pub struct RealFft<T: FftNum> {
     scratch: Vec<Complex<T>>,
 }
 
-impl<T: FftNum + Float> RealFft<T> {
+impl<T: FftFloat> RealFft<T> {
     /// A transform of `n` real samples (`n` even, at least 2).
     pub fn new(n: usize) -> Self {
         let n = n.max(2) & !1;
-        let fft = FftPlanner::<T>::new().plan_fft_forward(n / 2);
+        let fft = T::forward(n / 2);
         let scratch = vec![Complex::new(T::zero(), T::zero()); fft.get_inplace_scratch_len()];
         let half = T::from_f64(0.5).unwrap_or_else(T::zero);
-        let twiddles = (0..=n / 2)
-            .map(|k| {
-                let phase = -2.0 * std::f64::consts::PI * k as f64 / n as f64;
+        let twiddles = super::unit_phasors(0.0, -2.0 * std::f64::consts::PI / n as f64)
+            .take(n / 2 + 1)
+            .map(|w| {
                 let w = Complex::new(
-                    T::from_f64(phase.cos()).unwrap_or_else(T::zero),
-                    T::from_f64(phase.sin()).unwrap_or_else(T::zero),
+                    T::from_f64(w.re).unwrap_or_else(T::zero),
+                    T::from_f64(w.im).unwrap_or_else(T::zero),
                 );
                 w * half
             })
