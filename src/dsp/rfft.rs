@@ -42,7 +42,11 @@ pub struct RealFft<T: FftFloat> {
     fft: Arc<dyn Fft<T>>,
     /// `exp(-2 pi i k / n) / 2` for `k` in `0..=n / 2`.
     twiddles: Vec<Complex<T>>,
+    /// The samples packed in pairs, then the transform's input.
     packed: Vec<Complex<T>>,
+    /// The transform of `packed` (out of place: rustfft's in-place
+    /// transforms copy their result back, a pass less this way).
+    spectrum: Vec<Complex<T>>,
     scratch: Vec<Complex<T>>,
 }
 
@@ -51,7 +55,7 @@ impl<T: FftFloat> RealFft<T> {
     pub fn new(n: usize) -> Self {
         let n = n.max(2) & !1;
         let fft = T::forward(n / 2);
-        let scratch = vec![Complex::new(T::zero(), T::zero()); fft.get_inplace_scratch_len()];
+        let scratch = vec![Complex::new(T::zero(), T::zero()); fft.get_outofplace_scratch_len()];
         let half = T::from_f64(0.5).unwrap_or_else(T::zero);
         let twiddles = super::unit_phasors(0.0, -2.0 * std::f64::consts::PI / n as f64)
             .take(n / 2 + 1)
@@ -68,6 +72,7 @@ impl<T: FftFloat> RealFft<T> {
             fft,
             twiddles,
             packed: vec![Complex::new(T::zero(), T::zero()); n / 2],
+            spectrum: vec![Complex::new(T::zero(), T::zero()); n / 2],
             scratch,
         }
     }
@@ -97,9 +102,12 @@ impl<T: FftFloat> RealFft<T> {
         let m = self.n / 2;
         // The n samples, written in place as n / 2 complex values.
         fill(bytemuck::cast_slice_mut(&mut self.packed));
-        self.fft
-            .process_with_scratch(&mut self.packed, &mut self.scratch);
-        let z = &self.packed;
+        self.fft.process_outofplace_with_scratch(
+            &mut self.packed,
+            &mut self.spectrum,
+            &mut self.scratch,
+        );
+        let z = &self.spectrum;
         let bins = bins.start.min(m + 1)..bins.end.min(m + 1);
         let len = bins.len().min(out.len());
         let out = &mut out[..len];
