@@ -165,7 +165,7 @@ fn run_body(y: &[f32], groups: Groups, chroma_tuning: Option<f64>) -> Spectral {
             }
             if groups.mel || groups.mfcc {
                 bank.apply(&power, &mut mel_frame);
-                mel_max = mel_frame.iter().fold(mel_max, |a, &b| a.max(b));
+                mel_max = mel_max.max(crate::dsp::dot::max(&mel_frame));
                 if groups.mel {
                     out.mel.push(&mel_frame);
                 }
@@ -220,7 +220,8 @@ fn run_body(y: &[f32], groups: Groups, chroma_tuning: Option<f64>) -> Spectral {
             if groups.mfcc {
                 let mut db_frame = [0.0f32; N_MELS];
                 for (d, &m) in db_frame.iter_mut().zip(mel) {
-                    *d = db::power_to_db(m).max(floor);
+                    let v = db::power_to_db(m);
+                    *d = if v > floor { v } else { floor };
                 }
                 dct.apply(&db_frame, &mut mfcc_frame);
                 out.mfcc.push(&mfcc_frame);

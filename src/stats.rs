@@ -26,10 +26,13 @@ impl RowStats {
     #[inline(always)]
     pub fn push(&mut self, frame: &[f32]) {
         debug_assert_eq!(frame.len(), self.sum.len());
+        // Comparisons rather than f32::min / max: frames are NaN-free, and
+        // WebAssembly has no instruction for IEEE minNum / maxNum (each
+        // call would be a library call).
         for (i, &v) in frame.iter().enumerate() {
             self.sum[i] += v as f64;
-            self.min[i] = self.min[i].min(v);
-            self.max[i] = self.max[i].max(v);
+            self.min[i] = if v < self.min[i] { v } else { self.min[i] };
+            self.max[i] = if v > self.max[i] { v } else { self.max[i] };
         }
         self.frames += 1;
     }

@@ -10,8 +10,10 @@ pub const TOP_DB: f32 = 80.0;
 
 /// `10 * log10(max(AMIN, power))`, in single precision as librosa computes
 /// it for `float32` input (`ref=1.0`).
+#[inline(always)]
 pub fn power_to_db(power: f32) -> f32 {
-    10.0 * power.max(AMIN).log10()
+    // Not f32::max, a library call in WebAssembly; NaN is not expected.
+    10.0 * (if power > AMIN { power } else { AMIN }).log10()
 }
 
 /// The clamp level of a spectrogram whose largest value is `max_db`.

@@ -16,7 +16,7 @@ use rustfft::{Fft, FftNum, FftPlanner};
 
 /// Sample types of the transforms, each with one FFT planner per thread:
 /// a size planned once is reused rather than planned again.
-pub trait FftFloat: FftNum + Float {
+pub trait FftFloat: FftNum + Float + bytemuck::Pod {
     /// The shared forward complex FFT of `n` points.
     fn forward(n: usize) -> Arc<dyn Fft<Self>>;
 }
@@ -37,13 +37,16 @@ macro_rules! shared_planner {
 shared_planner!(f32, f64);
 
 /// A real-input FFT of even size `n`, with its buffers.
-pub struct RealFft<T: FftNum> {
+pub struct RealFft<T: FftFloat> {
     n: usize,
     fft: Arc<dyn Fft<T>>,
     /// `exp(-2 pi i k / n) / 2` for `k` in `0..=n / 2`.
     twiddles: Vec<Complex<T>>,
-    real: Vec<T>,
+    /// The samples packed in pairs, then the transform's input.
     packed: Vec<Complex<T>>,
+    /// The transform of `packed` (out of place: rustfft's in-place
+    /// transforms copy their result back, a pass less this way).
+    spectrum: Vec<Complex<T>>,
     scratch: Vec<Complex<T>>,
 }
 
@@ -52,7 +55,7 @@ impl<T: FftFloat> RealFft<T> {
     pub fn new(n: usize) -> Self {
         let n = n.max(2) & !1;
         let fft = T::forward(n / 2);
-        let scratch = vec![Complex::new(T::zero(), T::zero()); fft.get_inplace_scratch_len()];
+        let scratch = vec![Complex::new(T::zero(), T::zero()); fft.get_outofplace_scratch_len()];
         let half = T::from_f64(0.5).unwrap_or_else(T::zero);
         let twiddles = super::unit_phasors(0.0, -2.0 * std::f64::consts::PI / n as f64)
             .take(n / 2 + 1)
@@ -68,8 +71,8 @@ impl<T: FftFloat> RealFft<T> {
             n,
             fft,
             twiddles,
-            real: vec![T::zero(); n],
             packed: vec![Complex::new(T::zero(), T::zero()); n / 2],
+            spectrum: vec![Complex::new(T::zero(), T::zero()); n / 2],
             scratch,
         }
     }
@@ -84,11 +87,11 @@ impl<T: FftFloat> RealFft<T> {
         false
     }
 
-    /// Transforms the `n` samples written by `fill` (it receives the buffer
-    /// of `n` values as the previous call left it, and must write all of
-    /// them) and stores bins `bins` (clamped to
-    /// `0..=n / 2`) of the spectrum in `out`, which must hold
-    /// `bins.len()` values.
+    /// Transforms the `n` samples written by `fill` (it receives a buffer
+    /// of `n` values holding whatever the last transform left there, and
+    /// must write all of them) and stores bins `bins` (clamped to
+    /// `0..=n / 2`) of the spectrum in `out`, which must hold `bins.len()`
+    /// values.
     #[inline(always)]
     pub fn process(
         &mut self,
@@ -97,13 +100,14 @@ impl<T: FftFloat> RealFft<T> {
         out: &mut [Complex<T>],
     ) {
         let m = self.n / 2;
-        fill(&mut self.real);
-        for (z, pair) in self.packed.iter_mut().zip(self.real.chunks_exact(2)) {
-            *z = Complex::new(pair[0], pair[1]);
-        }
-        self.fft
-            .process_with_scratch(&mut self.packed, &mut self.scratch);
-        let z = &self.packed;
+        // The n samples, written in place as n / 2 complex values.
+        fill(bytemuck::cast_slice_mut(&mut self.packed));
+        self.fft.process_outofplace_with_scratch(
+            &mut self.packed,
+            &mut self.spectrum,
+            &mut self.scratch,
+        );
+        let z = &self.spectrum;
         let bins = bins.start.min(m + 1)..bins.end.min(m + 1);
         let len = bins.len().min(out.len());
         let out = &mut out[..len];
