@@ -22,17 +22,19 @@ impl RowStats {
         }
     }
 
-    /// Adds one frame (one value per row).
+    /// Adds one frame (one value per row; values beyond the row count are
+    /// ignored, missing ones leave their rows as they are).
     #[inline(always)]
     pub fn push(&mut self, frame: &[f32]) {
         debug_assert_eq!(frame.len(), self.sum.len());
         // Comparisons rather than f32::min / max: frames are NaN-free, and
         // WebAssembly has no instruction for IEEE minNum / maxNum (each
         // call would be a library call).
-        for (i, &v) in frame.iter().enumerate() {
-            self.sum[i] += v as f64;
-            self.min[i] = if v < self.min[i] { v } else { self.min[i] };
-            self.max[i] = if v > self.max[i] { v } else { self.max[i] };
+        let rows = self.sum.iter_mut().zip(&mut self.min).zip(&mut self.max);
+        for (((sum, min), max), &v) in rows.zip(frame) {
+            *sum += v as f64;
+            *min = if v < *min { v } else { *min };
+            *max = if v > *max { v } else { *max };
         }
         self.frames += 1;
     }
