@@ -195,7 +195,7 @@ fn run_body(y: &[f32], groups: Groups, chroma_tuning: Option<f64>) -> Spectral {
     // Pass 2: chroma with its tuning, MFCC with the global dB floor.
     if pass2 {
         let chroma = ChromaStft::cached(out.tuning_chroma);
-        let dct = Mfcc::new(N_MELS, N_MFCC);
+        let dct = Mfcc::analysis();
         let floor = db::floor(db::power_to_db(mel_max));
         let mut chroma_frame = [0.0f32; N_CHROMA];
         let mut mfcc_frame = [0.0f32; N_MFCC];

@@ -28,6 +28,13 @@ impl Mfcc {
         Self { n_in, basis }
     }
 
+    /// The DCT of the analysis ([`crate::layout::N_MELS`] bands in,
+    /// [`crate::layout::N_MFCC`] coefficients out), built once.
+    pub fn analysis() -> &'static Self {
+        static DCT: std::sync::OnceLock<Mfcc> = std::sync::OnceLock::new();
+        DCT.get_or_init(|| Self::new(crate::layout::N_MELS, crate::layout::N_MFCC))
+    }
+
     /// Coefficients of one frame of dB values (`n_in` in, `n_mfcc` out).
     #[inline(always)]
     pub fn apply(&self, db: &[f32], out: &mut [f32]) {

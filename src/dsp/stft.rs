@@ -17,10 +17,16 @@ pub fn n_frames(len: usize) -> usize {
     1 + len / HOP
 }
 
+/// The periodic Hann window of [`N_FFT`] points, computed once.
+fn analysis_window() -> &'static [f64] {
+    static WINDOW: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    WINDOW.get_or_init(|| window::hann(N_FFT))
+}
+
 /// Reusable state for computing STFT frames of length [`N_FFT`].
 pub struct Stft {
     fft: RealFft<f64>,
-    window: Vec<f64>,
+    window: &'static [f64],
     spectrum: Vec<Complex<f64>>,
 }
 
@@ -35,7 +41,7 @@ impl Stft {
     pub fn new() -> Self {
         Self {
             fft: RealFft::new(N_FFT),
-            window: window::hann(N_FFT),
+            window: analysis_window(),
             spectrum: vec![Complex::new(0.0, 0.0); N_BINS],
         }
     }
@@ -52,7 +58,7 @@ impl Stft {
         let (lo, hi) = (lo as usize, hi as usize);
         let first = (start + lo as i128).clamp(0, y.len() as i128) as usize;
         let seg = y.get(first..first + (hi - lo)).unwrap_or(&[]);
-        let window = &self.window;
+        let window = self.window;
         self.fft.process(
             |input| {
                 input[..lo].fill(0.0);

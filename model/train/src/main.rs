@@ -91,13 +91,19 @@ pub struct FoldResult {
     pub test: Vec<usize>,
     pub chosen: usize,
     pub inner_scores: Vec<f64>,
-    /// Clip probabilities of the fold's network with f32 weights.
-    pub net: Vec<Vec<f32>>,
-    /// The same network at each of [`Precision::ALL`] (f32 first).
+    /// Clip probabilities of the fold's network at each of
+    /// [`Precision::ALL`] (f32 first).
     pub net_at: Vec<Vec<Vec<f32>>>,
     pub knn_choice: (usize, usize),
     pub knn: Vec<Vec<f32>>,
     pub majority: usize,
+}
+
+impl FoldResult {
+    /// Clip probabilities of the fold's network with f32 weights.
+    pub fn net(&self) -> &[Vec<f32>] {
+        &self.net_at[0]
+    }
 }
 
 enum Job {
@@ -262,7 +268,6 @@ fn outer_fold(
             cv::clip_probs(&m, corpus, cand.spec, &test)
         })
         .collect();
-    let net = net_at[0].clone();
 
     let (knn_choice, _) = cv::select_knn(corpus, &train, seed);
     let knn = cv::knn_probs(corpus, knn_choice.0, &train, &test, &[cv::KS[knn_choice.1]])
@@ -278,7 +283,6 @@ fn outer_fold(
         test,
         chosen,
         inner_scores,
-        net,
         net_at,
         knn_choice,
         knn,
@@ -318,7 +322,7 @@ fn precision_result(
     let changes = folds
         .iter()
         .map(|f| {
-            f.net
+            f.net()
                 .iter()
                 .zip(&f.net_at[index])
                 .filter(|(a, b)| metrics::argmax(a) != metrics::argmax(b))
@@ -327,7 +331,7 @@ fn precision_result(
         .sum();
     let max_prob_change = folds
         .iter()
-        .flat_map(|f| f.net.iter().zip(&f.net_at[index]))
+        .flat_map(|f| f.net().iter().zip(&f.net_at[index]))
         .flat_map(|(a, b)| a.iter().zip(b).map(|(x, y)| (x - y).abs()))
         .fold(0.0f32, f32::max);
     PrecisionResult {

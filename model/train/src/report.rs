@@ -71,7 +71,7 @@ fn method(
 pub fn render(ctx: &Context) -> String {
     let classes = ctx.corpus.classes;
     let net = method("Dense network (498-300-200-10), f32 weights", ctx, |f| {
-        f.net.clone()
+        f.net().to_vec()
     });
     let knn = method("k-NN baseline", ctx, |f| f.knn.clone());
     let majority = method("Majority class baseline", ctx, |f| {
