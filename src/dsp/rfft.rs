@@ -145,6 +145,15 @@ impl<T: FftFloat> Packed<T> {
     }
 }
 
+/// `scale * exp(sign * 2 pi i k / n)` for `k` in `0..count`.
+fn twiddles<T: FftFloat>(n: usize, sign: f64, count: usize, scale: f64) -> Vec<Complex<T>> {
+    let convert = |v: f64| T::from_f64(v * scale).unwrap_or_else(T::zero);
+    super::unit_phasors(0.0, sign * 2.0 * std::f64::consts::PI / n as f64)
+        .take(count)
+        .map(|w| Complex::new(convert(w.re), convert(w.im)))
+        .collect()
+}
+
 /// A real-input FFT of even size `n`, with its buffers.
 pub struct RealFft<T: FftFloat> {
     n: usize,
@@ -157,17 +166,7 @@ impl<T: FftFloat> RealFft<T> {
     /// A transform of `n` real samples (`n` even, at least 2).
     pub fn new(n: usize) -> Self {
         let n = n.max(2) & !1;
-        let half = T::from_f64(0.5).unwrap_or_else(T::zero);
-        let twiddles = super::unit_phasors(0.0, -2.0 * std::f64::consts::PI / n as f64)
-            .take(n / 2 + 1)
-            .map(|w| {
-                let w = Complex::new(
-                    T::from_f64(w.re).unwrap_or_else(T::zero),
-                    T::from_f64(w.im).unwrap_or_else(T::zero),
-                );
-                w * half
-            })
-            .collect();
+        let twiddles = twiddles(n, -1.0, n / 2 + 1, 0.5);
         Self {
             n,
             twiddles,
@@ -257,15 +256,7 @@ impl<T: FftFloat> InverseRealFft<T> {
     /// The inverse transform to `n` real samples (`n` even, at least 2).
     pub fn new(n: usize) -> Self {
         let n = n.max(2) & !1;
-        let twiddles = super::unit_phasors(0.0, 2.0 * std::f64::consts::PI / n as f64)
-            .take(n / 2)
-            .map(|w| {
-                Complex::new(
-                    T::from_f64(w.re).unwrap_or_else(T::zero),
-                    T::from_f64(w.im).unwrap_or_else(T::zero),
-                )
-            })
-            .collect();
+        let twiddles = twiddles(n, 1.0, n / 2, 1.0);
         Self {
             n,
             twiddles,
