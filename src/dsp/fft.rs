@@ -220,14 +220,21 @@ impl<T: Float> Stage<T> {
             let (y1i, rest) = rest.split_at_mut(s);
             let (y2i, y3i) = rest.split_at_mut(s);
             let tw = [w1r[p], w1i[p], w2r[p], w2i[p], w3r[p], w3i[p]];
+            // For p = 0 all three twiddles are 1 (the branch is hoisted out
+            // of the loop).
+            let rotate = p != 0;
             for q in 0..s {
-                let y = butterfly(
+                let (a, b, c, d) = (
                     (ar[q], ai[q]),
                     (br[q], bi[q]),
                     (cr[q], ci[q]),
                     (dr[q], di[q]),
-                    tw,
                 );
+                let y = if rotate {
+                    butterfly(a, b, c, d, tw)
+                } else {
+                    sums(a, b, c, d)
+                };
                 (y0r[q], y0i[q]) = y[0];
                 (y1r[q], y1i[q]) = y[1];
                 (y2r[q], y2i[q]) = y[2];
@@ -326,22 +333,31 @@ impl<T: FftNum + Float + bytemuck::Pod> Fft<T> for Forward<T> {
     }
 }
 
-/// One radix-4 butterfly of a forward transform: the DFT of `(a, b, c, d)`
-/// with outputs 1 to 3 multiplied by the twiddles `tw` (`w^p`, `w^2p`,
-/// `w^3p`, real and imaginary parts).
+/// The 4-point DFT of `(a, b, c, d)`: a radix-4 butterfly without twiddles.
 #[inline(always)]
-fn butterfly<T: Float>(a: (T, T), b: (T, T), c: (T, T), d: (T, T), tw: [T; 6]) -> [(T, T); 4] {
+fn sums<T: Float>(a: (T, T), b: (T, T), c: (T, T), d: (T, T)) -> [(T, T); 4] {
     let (apc_r, apc_i) = (a.0 + c.0, a.1 + c.1);
     let (amc_r, amc_i) = (a.0 - c.0, a.1 - c.1);
     let (bpd_r, bpd_i) = (b.0 + d.0, b.1 + d.1);
     let (bmd_r, bmd_i) = (b.0 - d.0, b.1 - d.1);
-    // (a - c) -/+ i (b - d) and (a + c) - (b + d), then the twiddles.
-    let u1 = (amc_r + bmd_i, amc_i - bmd_r);
-    let u2 = (apc_r - bpd_r, apc_i - bpd_i);
-    let u3 = (amc_r - bmd_i, amc_i + bmd_r);
-    let rot = |u: (T, T), wr: T, wi: T| (u.0 * wr - u.1 * wi, u.0 * wi + u.1 * wr);
+    // (a + c) + (b + d), (a - c) -/+ i (b - d), (a + c) - (b + d).
     [
         (apc_r + bpd_r, apc_i + bpd_i),
+        (amc_r + bmd_i, amc_i - bmd_r),
+        (apc_r - bpd_r, apc_i - bpd_i),
+        (amc_r - bmd_i, amc_i + bmd_r),
+    ]
+}
+
+/// One radix-4 butterfly of a forward transform: [`sums`] with outputs 1 to
+/// 3 multiplied by the twiddles `tw` (`w^p`, `w^2p`, `w^3p`, real and
+/// imaginary parts).
+#[inline(always)]
+fn butterfly<T: Float>(a: (T, T), b: (T, T), c: (T, T), d: (T, T), tw: [T; 6]) -> [(T, T); 4] {
+    let [y0, u1, u2, u3] = sums(a, b, c, d);
+    let rot = |u: (T, T), wr: T, wi: T| (u.0 * wr - u.1 * wi, u.0 * wi + u.1 * wr);
+    [
+        y0,
         rot(u1, tw[0], tw[1]),
         rot(u2, tw[2], tw[3]),
         rot(u3, tw[4], tw[5]),
