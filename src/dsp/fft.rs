@@ -91,9 +91,9 @@ impl<T: Float> SplitFft<T> {
         };
         // Stages alternate between `out` and `scratch`, ending in `out`.
         if rest.len() % 2 == 0 {
-            first.first(input, out_re, out_im);
+            first.first(input, out_re, out_im, tmp_re, tmp_im);
         } else {
-            first.first(input, tmp_re, tmp_im);
+            first.first(input, tmp_re, tmp_im, out_re, out_im);
         }
         for (i, stage) in rest.iter().enumerate() {
             if (rest.len() - 1 - i) % 2 == 0 {
@@ -106,71 +106,47 @@ impl<T: Float> SplitFft<T> {
 }
 
 impl<T: Float> Stage<T> {
-    /// The first stage (stride 1), reading interleaved complex values.
+    /// The first stage (stride 1), reading interleaved complex values and
+    /// using `spare` (real and imaginary parts) as scratch space.
     #[inline(never)]
-    fn first(&self, x: &[T], yr: &mut [T], yi: &mut [T]) {
+    fn first(&self, x: &[T], yr: &mut [T], yi: &mut [T], spare_r: &mut [T], spare_i: &mut [T]) {
         if self.len == 2 {
             (yr[0], yi[0]) = (x[0] + x[2], x[1] + x[3]);
             (yr[1], yi[1]) = (x[0] - x[2], x[1] - x[3]);
             return;
         }
-        // Outputs 4p..4p + 4 from inputs p + k m, four values of p at a
-        // time: each input and output a lane per p, the outputs transposed
-        // into place (fixed-size arrays, which compile to vector shuffles).
+        // Outputs 4p + k from inputs p + k m, in two loops that each
+        // vectorise over p: the butterflies into `spare` as four contiguous
+        // rows (row k at k m), then the rows interleaved into `y`.
         let m = self.len / 4;
         let [w1r, w1i, w2r, w2i, w3r, w3i] = &self.twiddles;
         let x = &x[..8 * m];
         let (yr, yi) = (&mut yr[..4 * m], &mut yi[..4 * m]);
-        let lanes = |v: &[T], p: usize| -> [T; 4] { std::array::from_fn(|l| v[p + l]) };
-        let mut p = 0;
-        for (or, oi) in yr.chunks_exact_mut(16).zip(yi.chunks_exact_mut(16)) {
-            let tw = [
-                lanes(w1r, p),
-                lanes(w1i, p),
-                lanes(w2r, p),
-                lanes(w2i, p),
-                lanes(w3r, p),
-                lanes(w3i, p),
-            ];
-            let load = |k: usize| -> ([T; 4], [T; 4]) {
-                let at = 2 * (p + k * m);
-                (
-                    std::array::from_fn(|l| x[at + 2 * l]),
-                    std::array::from_fn(|l| x[at + 2 * l + 1]),
-                )
-            };
-            let (a, b, c, d) = (load(0), load(1), load(2), load(3));
-            let mut out = [[(T::zero(), T::zero()); 4]; 4];
-            for l in 0..4 {
-                let twl = [tw[0][l], tw[1][l], tw[2][l], tw[3][l], tw[4][l], tw[5][l]];
-                out[l] = butterfly(
-                    (a.0[l], a.1[l]),
-                    (b.0[l], b.1[l]),
-                    (c.0[l], c.1[l]),
-                    (d.0[l], d.1[l]),
-                    twl,
-                );
-            }
-            for l in 0..4 {
-                for k in 0..4 {
-                    (or[4 * l + k], oi[4 * l + k]) = out[l][k];
-                }
-            }
-            p += 4;
+        let (s0r, rest) = spare_r[..4 * m].split_at_mut(m);
+        let (s1r, rest) = rest.split_at_mut(m);
+        let (s2r, s3r) = rest.split_at_mut(m);
+        let (s0i, rest) = spare_i[..4 * m].split_at_mut(m);
+        let (s1i, rest) = rest.split_at_mut(m);
+        let (s2i, s3i) = rest.split_at_mut(m);
+        let (xa, rest) = x.split_at(2 * m);
+        let (xb, rest) = rest.split_at(2 * m);
+        let (xc, xd) = rest.split_at(2 * m);
+        for p in 0..m {
+            let tw = [w1r[p], w1i[p], w2r[p], w2i[p], w3r[p], w3i[p]];
+            let at = |v: &[T]| (v[2 * p], v[2 * p + 1]);
+            let y = butterfly(at(xa), at(xb), at(xc), at(xd), tw);
+            (s0r[p], s0i[p]) = y[0];
+            (s1r[p], s1i[p]) = y[1];
+            (s2r[p], s2i[p]) = y[2];
+            (s3r[p], s3i[p]) = y[3];
         }
-        // Sizes below 16 (m < 4): one p at a time.
-        for (q, (or, oi)) in yr
+        for (p, (or, oi)) in yr
             .chunks_exact_mut(4)
             .zip(yi.chunks_exact_mut(4))
             .enumerate()
-            .skip(p)
         {
-            let tw = [w1r[q], w1i[q], w2r[q], w2i[q], w3r[q], w3i[q]];
-            let at = |k: usize| (x[2 * (q + k * m)], x[2 * (q + k * m) + 1]);
-            let y = butterfly(at(0), at(1), at(2), at(3), tw);
-            for k in 0..4 {
-                (or[k], oi[k]) = y[k];
-            }
+            or.copy_from_slice(&[s0r[p], s1r[p], s2r[p], s3r[p]]);
+            oi.copy_from_slice(&[s0i[p], s1i[p], s2i[p], s3i[p]]);
         }
     }
 
