@@ -271,19 +271,30 @@ impl<T: FftFloat> InverseRealFft<T> {
         let m = self.n / 2;
         let zero = Complex::new(T::zero(), T::zero());
         let bin = |k: usize| bins.get(k).copied().unwrap_or(zero);
-        let real = |c: Complex<T>| Complex::new(c.re, T::zero());
         // Z = E + i O from X[k] = E[k] + W^k O[k] and conj(X[m - k]) =
         // E[k] - W^k O[k] (both doubled); conjugated, so that the forward
         // transform below computes the inverse one.
-        for (k, (z, w)) in self.packed.input.iter_mut().zip(&self.twiddles).enumerate() {
-            let (a, b) = if k == 0 {
-                (real(bin(0)), real(bin(m)))
-            } else {
-                (bin(k), bin(m - k).conj())
-            };
+        let z = |a: Complex<T>, b: Complex<T>, w: Complex<T>| {
             let even = a + b;
-            let odd = (a - b) * *w;
-            *z = (even + Complex::new(-odd.im, odd.re)).conj();
+            let odd = (a - b) * w;
+            (even + Complex::new(-odd.im, odd.re)).conj()
+        };
+        let input = &mut self.packed.input;
+        let real = |c: Complex<T>| Complex::new(c.re, T::zero());
+        input[0] = z(real(bin(0)), real(bin(m)), self.twiddles[0]);
+        let inner = bins.get(1..m).unwrap_or(&[]);
+        for ((z_k, w), (&a, &b)) in input[1..]
+            .iter_mut()
+            .zip(&self.twiddles[1..])
+            .zip(inner.iter().zip(inner.iter().rev()))
+        {
+            *z_k = z(a, b.conj(), *w);
+        }
+        if inner.len() + 1 < m {
+            // Fewer bins than the spectrum has: the rest count as zero.
+            for (k, (z_k, w)) in input.iter_mut().zip(&self.twiddles).enumerate().skip(1) {
+                *z_k = z(bin(k), bin(m - k).conj(), *w);
+            }
         }
         self.packed.transform();
         // x[2j] + i x[2j + 1] = conj(Z'[j]), Z' the transform.
@@ -366,6 +377,17 @@ mod tests {
                     "n {n} sample {i}: {b} vs {v}"
                 );
             }
+            // Missing bins count as zero.
+            let short = &spectrum[..n / 4 + 1];
+            let mut padded = short.to_vec();
+            padded.resize(n / 2 + 1, Complex::new(0.0, 0.0));
+            let (mut a, mut b) = (vec![0.0; n], vec![0.0; n]);
+            InverseRealFft::<f64>::new(n).process(short, &mut a);
+            InverseRealFft::<f64>::new(n).process(&padded, &mut b);
+            assert!(
+                a.iter().zip(&b).all(|(p, q)| (p - q).abs() < 1e-12),
+                "n {n}"
+            );
         }
     }
 }
