@@ -77,11 +77,11 @@ fn check_group(group: Group, target: f64) {
         );
         for (i, (stat, e)) in ["mean", "min", "max"].iter().zip(&errs).enumerate() {
             worst = worst.max(*e);
-            let limit = allowed(group.name, target, o.fixture.tonnetz_soxr_rounding[i]);
+            let limit = allowed(group.name, target, o.fixture.tonnetz_rounding[i]);
             if *e > target && *e <= limit {
                 println!(
-                    "{:<22} {stat} within librosa's own soxr rounding effect {:.2e}",
-                    "", o.fixture.tonnetz_soxr_rounding[i]
+                    "{:<22} {stat} within librosa's own rounding effect {:.2e}",
+                    "", o.fixture.tonnetz_rounding[i]
                 );
             }
             if e.is_nan() || *e > limit {

@@ -7,13 +7,14 @@
 //! from soxr itself (see [`super::decimate_taps`]). The filter runs as an
 //! FFT overlap-save convolution that only synthesises the even outputs.
 
-use std::sync::{Arc, OnceLock};
+use std::cell::RefCell;
+use std::sync::OnceLock;
 
-use realfft::num_complex::Complex;
-use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
+use num_complex::Complex;
 
 use super::copy_padded;
 use super::decimate_taps::{HALF, TAPS};
+use super::rfft::{InverseRealFft, RealFft};
 
 /// Inputs on either side of its centre that one output depends on.
 pub const REACH: usize = HALF;
@@ -24,93 +25,103 @@ const FILTER_LEN: usize = 2 * HALF + 1;
 /// Full-rate outputs produced per block (even, so blocks stay in phase).
 const STEP: usize = BLOCK_FFT - FILTER_LEN + 1;
 
-/// Precomputed transforms and the filter spectrum, built once.
-struct Decimator {
-    forward: Arc<dyn RealToComplex<f32>>,
-    inverse: Arc<dyn ComplexToReal<f32>>,
-    /// Conjugated spectrum of the filter (correlation), with the soxr
-    /// scaling, `sqrt(2)` of `scale=True` and the FFT normalisation folded in.
-    filter: Vec<Complex<f32>>,
-}
-
-fn decimator() -> &'static Decimator {
-    static PLAN: OnceLock<Decimator> = OnceLock::new();
-    PLAN.get_or_init(|| {
-        let mut planner = RealFftPlanner::<f64>::new();
-        let fwd64 = planner.plan_fft_forward(BLOCK_FFT);
-        let mut taps = fwd64.make_input_vec();
+/// Conjugated spectrum of the filter (correlation), with the soxr scaling,
+/// `sqrt(2)` of `scale=True` and the FFT normalisation folded in; built once.
+fn filter() -> &'static [Complex<f32>] {
+    static FILTER: OnceLock<Vec<Complex<f32>>> = OnceLock::new();
+    FILTER.get_or_init(|| {
+        let mut spec = vec![Complex::new(0.0, 0.0); BLOCK_FFT / 2 + 1];
         // g[i] = h[i - HALF]: correlation with g gives output centred on the sample.
-        for (i, t) in taps.iter_mut().take(FILTER_LEN).enumerate() {
-            *t = TAPS[i.abs_diff(HALF)];
-        }
-        let mut spec = fwd64.make_output_vec();
-        // Lengths match the plan, so this cannot fail.
-        let _ = fwd64.process(&mut taps, &mut spec);
+        RealFft::<f64>::new(BLOCK_FFT).process(
+            |taps| {
+                taps.fill(0.0);
+                for (i, t) in taps.iter_mut().take(FILTER_LEN).enumerate() {
+                    *t = TAPS[i.abs_diff(HALF)];
+                }
+            },
+            0..BLOCK_FFT / 2 + 1,
+            &mut spec,
+        );
         // The half-size inverse FFT of the folded spectrum is unnormalised.
         let gain = std::f64::consts::SQRT_2 / (BLOCK_FFT / 2) as f64 * 0.5;
-        let filter = spec
-            .iter()
+        spec.iter()
             .map(|c| Complex::new((c.re * gain) as f32, (-c.im * gain) as f32))
-            .collect();
-        let mut planner = RealFftPlanner::<f32>::new();
-        Decimator {
-            forward: planner.plan_fft_forward(BLOCK_FFT),
-            inverse: planner.plan_fft_inverse(BLOCK_FFT / 2),
-            filter,
-        }
+            .collect()
     })
+}
+
+/// The transforms and buffers of one overlap-save block, kept per thread.
+struct Blocks {
+    forward: RealFft<f32>,
+    inverse: InverseRealFft<f32>,
+    spec: Vec<Complex<f32>>,
+    folded: Vec<Complex<f32>>,
+    even: Vec<f32>,
+}
+
+impl Blocks {
+    fn new() -> Self {
+        Self {
+            forward: RealFft::new(BLOCK_FFT),
+            inverse: InverseRealFft::new(BLOCK_FFT / 2),
+            spec: vec![Complex::new(0.0, 0.0); BLOCK_FFT / 2 + 1],
+            folded: vec![Complex::new(0.0, 0.0); BLOCK_FFT / 4 + 1],
+            even: vec![0.0; BLOCK_FFT / 2],
+        }
+    }
 }
 
 /// `x` decimated by 2 exactly as librosa's `resample(x, orig_sr=2,
 /// target_sr=1, res_type='soxr_hq', scale=True)`: `ceil(len / 2)` samples.
 pub fn halve(x: &[f32]) -> Vec<f32> {
+    thread_local! {
+        static BLOCKS: RefCell<Option<Blocks>> = const { RefCell::new(None) };
+    }
+    BLOCKS.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut blocks) => halve_with(x, blocks.get_or_insert_with(Blocks::new)),
+        Err(_) => halve_with(x, &mut Blocks::new()),
+    })
+}
+
+/// [`halve`] with the given transforms, compiled for AVX2 where the
+/// processor has it.
+fn halve_with(x: &[f32], blocks: &mut Blocks) -> Vec<f32> {
     super::dot::with_avx2(
         #[inline(always)]
-        || halve_body(x),
+        || halve_body(x, blocks),
     )
 }
 
 #[inline(always)]
-fn halve_body(x: &[f32]) -> Vec<f32> {
+fn halve_body(x: &[f32], b: &mut Blocks) -> Vec<f32> {
     let n_out = x.len().div_ceil(2);
     let mut out = Vec::with_capacity(n_out);
     if x.is_empty() {
         return out;
     }
-    let d = decimator();
-    let mut seg = d.forward.make_input_vec();
-    let mut spec = d.forward.make_output_vec();
-    let mut folded = d.inverse.make_input_vec();
-    let mut even = d.inverse.make_output_vec();
-    let mut scratch = vec![
-        Complex::new(0.0f32, 0.0);
-        d.forward.get_scratch_len().max(d.inverse.get_scratch_len())
-    ];
+    let filter = filter();
     let quarter = BLOCK_FFT / 4;
     // Block b covers full-rate outputs m in [b * STEP, (b + 1) * STEP); the
     // input sample feeding lag 0 of output m is x[m - HALF + i] for tap i.
     let mut start = 0usize;
     while out.len() < n_out {
         // seg[i] = x[start + i - HALF], zero outside x.
-        copy_padded(x, start as isize - HALF as isize, &mut seg);
-        let _ = d
-            .forward
-            .process_with_scratch(&mut seg, &mut spec, &mut scratch);
-        for (s, f) in spec.iter_mut().zip(&d.filter) {
+        b.forward.process(
+            |seg| copy_padded(x, start as isize - HALF as isize, seg),
+            0..BLOCK_FFT / 2 + 1,
+            &mut b.spec,
+        );
+        for (s, f) in b.spec.iter_mut().zip(filter) {
             *s *= f;
         }
         // Even samples of the circular correlation: fold the spectrum onto
         // half the length, Z2[k] = Z[k] + conj(Z[N/2 - k]).
-        for (k, v) in folded.iter_mut().enumerate() {
-            *v = spec[k] + spec[2 * quarter - k].conj();
+        for (k, v) in b.folded.iter_mut().enumerate() {
+            *v = b.spec[k] + b.spec[2 * quarter - k].conj();
         }
-        folded[0].im = 0.0;
-        folded[quarter].im = 0.0;
-        let _ = d
-            .inverse
-            .process_with_scratch(&mut folded, &mut even, &mut scratch);
+        b.inverse.process(&b.folded, &mut b.even);
         let take = (STEP / 2).min(n_out - out.len());
-        out.extend_from_slice(&even[..take]);
+        out.extend_from_slice(&b.even[..take]);
         start += STEP;
     }
     out

@@ -52,6 +52,7 @@ pub mod db;
 pub mod decimate;
 mod decimate_taps;
 pub mod dot;
+pub mod fft;
 pub mod mel;
 pub mod mfcc;
 pub mod recent;

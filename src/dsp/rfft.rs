@@ -1,10 +1,12 @@
-//! Forward FFT of a real frame that computes only the bins asked for.
+//! Forward FFT of a real frame that computes only the bins asked for, and
+//! its inverse.
 //!
 //! The `n` real samples are packed into `n / 2` complex values and
-//! transformed with rustfft; the split into the real signal's spectrum is
-//! then done for the requested bins alone. It is an inlinable loop, so it
-//! vectorises in the caller's target features (see
-//! [`super::dot::with_avx2`]).
+//! transformed with rustfft natively and with [`super::fft::SplitFft`] in
+//! WebAssembly (a fraction of rustfft's code size there); the split into
+//! the real signal's spectrum is then done for the requested bins alone. It
+//! is an inlinable loop, so it vectorises in the caller's target features
+//! (see [`super::dot::with_avx2`]).
 
 use std::cell::RefCell;
 use std::ops::Range;
@@ -12,23 +14,55 @@ use std::sync::Arc;
 
 use rustfft::num_complex::Complex;
 use rustfft::num_traits::Float;
-use rustfft::{Fft, FftNum, FftPlanner};
+use rustfft::{Fft, FftNum};
+
+#[cfg(target_arch = "wasm32")]
+use super::fft::{Forward, SplitFft};
 
 /// Sample types of the transforms, each with one FFT planner per thread:
 /// a size planned once is reused rather than planned again.
 pub trait FftFloat: FftNum + Float + bytemuck::Pod {
     /// The shared forward complex FFT of `n` points.
     fn forward(n: usize) -> Arc<dyn Fft<Self>>;
+
+    /// The shared [`SplitFft`] of `n` points (a power of two).
+    #[cfg(target_arch = "wasm32")]
+    fn split(n: usize) -> Arc<SplitFft<Self>>;
 }
 
 macro_rules! shared_planner {
     ($($t:ty),*) => {$(
         impl FftFloat for $t {
+            #[cfg(not(target_arch = "wasm32"))]
             fn forward(n: usize) -> Arc<dyn Fft<Self>> {
                 thread_local! {
-                    static PLANNER: RefCell<FftPlanner<$t>> = RefCell::new(FftPlanner::new());
+                    static PLANNER: RefCell<rustfft::FftPlanner<$t>> =
+                        RefCell::new(rustfft::FftPlanner::new());
                 }
                 PLANNER.with(|p| p.borrow_mut().plan_fft_forward(n))
+            }
+
+            /// In WebAssembly: [`Forward`] (`n` must be a power of two, as
+            /// every transform here is).
+            #[cfg(target_arch = "wasm32")]
+            fn forward(n: usize) -> Arc<dyn Fft<Self>> {
+                Arc::new(Forward::new(Self::split(n)))
+            }
+
+            #[cfg(target_arch = "wasm32")]
+            fn split(n: usize) -> Arc<SplitFft<Self>> {
+                thread_local! {
+                    static PLANS: RefCell<Vec<Arc<SplitFft<$t>>>> = RefCell::new(Vec::new());
+                }
+                PLANS.with(|p| {
+                    let mut plans = p.borrow_mut();
+                    if let Some(f) = plans.iter().find(|f| f.len() == n) {
+                        return Arc::clone(f);
+                    }
+                    let f = Arc::new(SplitFft::new(n));
+                    plans.push(Arc::clone(&f));
+                    f
+                })
             }
         }
     )*};
@@ -36,44 +70,107 @@ macro_rules! shared_planner {
 
 shared_planner!(f32, f64);
 
+/// The complex transform of `m` points behind both real transforms, with
+/// its buffers: rustfft natively, [`SplitFft`] in WebAssembly.
+struct Packed<T: FftFloat> {
+    /// The transform's input (for a real transform, the samples in pairs).
+    input: Vec<Complex<T>>,
+    #[cfg(not(target_arch = "wasm32"))]
+    fft: Arc<dyn Fft<T>>,
+    /// The transform of `input` (out of place: rustfft's in-place
+    /// transforms copy their result back, a pass less this way).
+    #[cfg(not(target_arch = "wasm32"))]
+    spectrum: Vec<Complex<T>>,
+    #[cfg(not(target_arch = "wasm32"))]
+    scratch: Vec<Complex<T>>,
+    #[cfg(target_arch = "wasm32")]
+    fft: Arc<SplitFft<T>>,
+    /// The transform (real parts, imaginary parts), then scratch space.
+    #[cfg(target_arch = "wasm32")]
+    split: [Vec<T>; 4],
+}
+
+impl<T: FftFloat> Packed<T> {
+    fn new(m: usize) -> Self {
+        let zero = Complex::new(T::zero(), T::zero());
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let fft = T::forward(m);
+            Self {
+                input: vec![zero; m],
+                spectrum: vec![zero; m],
+                scratch: vec![zero; fft.get_outofplace_scratch_len()],
+                fft,
+            }
+        }
+        #[cfg(target_arch = "wasm32")]
+        {
+            let fft = T::split(m);
+            let m = fft.len();
+            Self {
+                input: vec![zero; m],
+                split: std::array::from_fn(|_| vec![T::zero(); m]),
+                fft,
+            }
+        }
+    }
+
+    /// Transforms `input`.
+    #[inline(always)]
+    fn transform(&mut self) {
+        #[cfg(not(target_arch = "wasm32"))]
+        self.fft.process_outofplace_with_scratch(
+            &mut self.input,
+            &mut self.spectrum,
+            &mut self.scratch,
+        );
+        #[cfg(target_arch = "wasm32")]
+        {
+            let [re, im, tmp_re, tmp_im] = &mut self.split;
+            self.fft.process(
+                bytemuck::cast_slice(&self.input),
+                (re, im),
+                (tmp_re, tmp_im),
+            );
+        }
+    }
+
+    /// Bin `k` of the last transform.
+    #[inline(always)]
+    fn at(&self, k: usize) -> Complex<T> {
+        #[cfg(not(target_arch = "wasm32"))]
+        return self.spectrum[k];
+        #[cfg(target_arch = "wasm32")]
+        return Complex::new(self.split[0][k], self.split[1][k]);
+    }
+}
+
+/// `scale * exp(sign * 2 pi i k / n)` for `k` in `0..count`.
+fn twiddles<T: FftFloat>(n: usize, sign: f64, count: usize, scale: f64) -> Vec<Complex<T>> {
+    let convert = |v: f64| T::from_f64(v * scale).unwrap_or_else(T::zero);
+    super::unit_phasors(0.0, sign * 2.0 * std::f64::consts::PI / n as f64)
+        .take(count)
+        .map(|w| Complex::new(convert(w.re), convert(w.im)))
+        .collect()
+}
+
 /// A real-input FFT of even size `n`, with its buffers.
 pub struct RealFft<T: FftFloat> {
     n: usize,
-    fft: Arc<dyn Fft<T>>,
     /// `exp(-2 pi i k / n) / 2` for `k` in `0..=n / 2`.
     twiddles: Vec<Complex<T>>,
-    /// The samples packed in pairs, then the transform's input.
-    packed: Vec<Complex<T>>,
-    /// The transform of `packed` (out of place: rustfft's in-place
-    /// transforms copy their result back, a pass less this way).
-    spectrum: Vec<Complex<T>>,
-    scratch: Vec<Complex<T>>,
+    packed: Packed<T>,
 }
 
 impl<T: FftFloat> RealFft<T> {
     /// A transform of `n` real samples (`n` even, at least 2).
     pub fn new(n: usize) -> Self {
         let n = n.max(2) & !1;
-        let fft = T::forward(n / 2);
-        let scratch = vec![Complex::new(T::zero(), T::zero()); fft.get_outofplace_scratch_len()];
-        let half = T::from_f64(0.5).unwrap_or_else(T::zero);
-        let twiddles = super::unit_phasors(0.0, -2.0 * std::f64::consts::PI / n as f64)
-            .take(n / 2 + 1)
-            .map(|w| {
-                let w = Complex::new(
-                    T::from_f64(w.re).unwrap_or_else(T::zero),
-                    T::from_f64(w.im).unwrap_or_else(T::zero),
-                );
-                w * half
-            })
-            .collect();
+        let twiddles = twiddles(n, -1.0, n / 2 + 1, 0.5);
         Self {
             n,
-            fft,
             twiddles,
-            packed: vec![Complex::new(T::zero(), T::zero()); n / 2],
-            spectrum: vec![Complex::new(T::zero(), T::zero()); n / 2],
-            scratch,
+            packed: Packed::new(n / 2),
         }
     }
 
@@ -101,20 +198,16 @@ impl<T: FftFloat> RealFft<T> {
     ) {
         let m = self.n / 2;
         // The n samples, written in place as n / 2 complex values.
-        fill(bytemuck::cast_slice_mut(&mut self.packed));
-        self.fft.process_outofplace_with_scratch(
-            &mut self.packed,
-            &mut self.spectrum,
-            &mut self.scratch,
-        );
-        let z = &self.spectrum;
+        fill(bytemuck::cast_slice_mut(&mut self.packed.input));
+        self.packed.transform();
+        let z = |k: usize| self.packed.at(k);
         let bins = bins.start.min(m + 1)..bins.end.min(m + 1);
         let len = bins.len().min(out.len());
         let out = &mut out[..len];
         // Bins 0 and m from Z[0] alone.
         let edge = |k: usize| {
             let sign = if k == 0 { T::one() } else { -T::one() };
-            Complex::new(z[0].re + sign * z[0].im, T::zero())
+            Complex::new(z(0).re + sign * z(0).im, T::zero())
         };
         let half = T::from_f64(0.5).unwrap_or_else(T::zero);
         let first = bins.start.max(1);
@@ -129,7 +222,7 @@ impl<T: FftFloat> RealFft<T> {
             // X[k] = E[k] + W^k O[k], the spectra E of the even and O of the
             // odd samples from a = Z[k] and b = conj(Z[m - k]):
             // E = (a + b) / 2, O = (a - b) / 2i (w holds the 1/2).
-            let (a, b) = (z[k], z[m - k].conj());
+            let (a, b) = (z(k), z(m - k).conj());
             let even = (a + b) * half;
             let diff = a - b;
             let odd = Complex::new(diff.im, -diff.re);
@@ -144,6 +237,71 @@ impl<T: FftFloat> RealFft<T> {
             if let Some(o) = out.last_mut() {
                 *o = edge(m);
             }
+        }
+    }
+}
+
+/// The inverse of [`RealFft`], unnormalised like rustfft's inverse
+/// transforms (a forward then an inverse transform scales by `n`): `n` real
+/// samples from bins `0..=n / 2`, whose first and last imaginary parts are
+/// ignored.
+pub struct InverseRealFft<T: FftFloat> {
+    n: usize,
+    /// `exp(2 pi i k / n)` for `k` in `0..n / 2`.
+    twiddles: Vec<Complex<T>>,
+    packed: Packed<T>,
+}
+
+impl<T: FftFloat> InverseRealFft<T> {
+    /// The inverse transform to `n` real samples (`n` even, at least 2).
+    pub fn new(n: usize) -> Self {
+        let n = n.max(2) & !1;
+        let twiddles = twiddles(n, 1.0, n / 2, 1.0);
+        Self {
+            n,
+            twiddles,
+            packed: Packed::new(n / 2),
+        }
+    }
+
+    /// Writes the `n` samples of the spectrum `bins` (`n / 2 + 1` values;
+    /// missing ones count as zero) to `out` (`n` values).
+    #[inline(always)]
+    pub fn process(&mut self, bins: &[Complex<T>], out: &mut [T]) {
+        let m = self.n / 2;
+        let zero = Complex::new(T::zero(), T::zero());
+        let bin = |k: usize| bins.get(k).copied().unwrap_or(zero);
+        // Z = E + i O from X[k] = E[k] + W^k O[k] and conj(X[m - k]) =
+        // E[k] - W^k O[k] (both doubled); conjugated, so that the forward
+        // transform below computes the inverse one.
+        let z = |a: Complex<T>, b: Complex<T>, w: Complex<T>| {
+            let even = a + b;
+            let odd = (a - b) * w;
+            (even + Complex::new(-odd.im, odd.re)).conj()
+        };
+        let input = &mut self.packed.input;
+        let real = |c: Complex<T>| Complex::new(c.re, T::zero());
+        input[0] = z(real(bin(0)), real(bin(m)), self.twiddles[0]);
+        let inner = bins.get(1..m).unwrap_or(&[]);
+        for ((z_k, w), (&a, &b)) in input[1..]
+            .iter_mut()
+            .zip(&self.twiddles[1..])
+            .zip(inner.iter().zip(inner.iter().rev()))
+        {
+            *z_k = z(a, b.conj(), *w);
+        }
+        if inner.len() + 1 < m {
+            // Fewer bins than the spectrum has: the rest count as zero.
+            for (k, (z_k, w)) in input.iter_mut().zip(&self.twiddles).enumerate().skip(1) {
+                *z_k = z(bin(k), bin(m - k).conj(), *w);
+            }
+        }
+        self.packed.transform();
+        // x[2j] + i x[2j + 1] = conj(Z'[j]), Z' the transform.
+        for (j, pair) in out.chunks_exact_mut(2).take(m).enumerate() {
+            let z = self.packed.at(j);
+            pair[0] = z.re;
+            pair[1] = -z.im;
         }
     }
 }
@@ -200,6 +358,36 @@ mod tests {
         for (k, o) in out.iter().enumerate() {
             let want = dft(&x, k);
             assert!((o.re as f64 - want.re).abs() < 1e-5 && (o.im as f64 - want.im).abs() < 1e-5);
+        }
+    }
+
+    #[test]
+    fn inverse_undoes_the_forward_transform_scaled_by_n() {
+        for n in [2usize, 8, 64, 4096] {
+            let x: Vec<f64> = (0..n)
+                .map(|i| ((i * 7919) % 113) as f64 / 56.0 - 1.0)
+                .collect();
+            let mut spectrum = vec![Complex::new(0.0, 0.0); n / 2 + 1];
+            RealFft::<f64>::new(n).process(|b| b.copy_from_slice(&x), 0..n / 2 + 1, &mut spectrum);
+            let mut back = vec![0.0; n];
+            InverseRealFft::<f64>::new(n).process(&spectrum, &mut back);
+            for (i, (&b, &v)) in back.iter().zip(&x).enumerate() {
+                assert!(
+                    (b / n as f64 - v).abs() < 1e-12,
+                    "n {n} sample {i}: {b} vs {v}"
+                );
+            }
+            // Missing bins count as zero.
+            let short = &spectrum[..n / 4 + 1];
+            let mut padded = short.to_vec();
+            padded.resize(n / 2 + 1, Complex::new(0.0, 0.0));
+            let (mut a, mut b) = (vec![0.0; n], vec![0.0; n]);
+            InverseRealFft::<f64>::new(n).process(short, &mut a);
+            InverseRealFft::<f64>::new(n).process(&padded, &mut b);
+            assert!(
+                a.iter().zip(&b).all(|(p, q)| (p - q).abs() < 1e-12),
+                "n {n}"
+            );
         }
     }
 }

@@ -33,9 +33,9 @@ struct Outcome {
     name: String,
     ours: Vec<f32>,
     theirs: Vec<f64>,
-    /// librosa's own tonnetz soxr rounding effect per statistic (see the
-    /// native suite): the floor below which no implementation can go.
-    tonnetz_soxr_rounding: [f64; 3],
+    /// librosa's own tonnetz rounding effect per statistic (see the native
+    /// suite): the floor below which no implementation can go.
+    tonnetz_rounding: [f64; 3],
 }
 
 /// Features of every fixture, computed once through the wasm-bindgen API.
@@ -69,13 +69,13 @@ fn outcomes() -> &'static [Outcome] {
                     .iter()
                     .map(|x| x.as_f64().expect("number"))
                     .collect();
-                let tonnetz_soxr_rounding = ["mean", "min", "max"]
-                    .map(|stat| v["tonnetz_soxr_rounding"][stat].as_f64().expect("rounding"));
+                let tonnetz_rounding = ["mean", "min", "max"]
+                    .map(|stat| v["tonnetz_rounding"][stat].as_f64().expect("rounding"));
                 Outcome {
                     name,
                     ours,
                     theirs,
-                    tonnetz_soxr_rounding,
+                    tonnetz_rounding,
                 }
             })
             .collect()
@@ -95,7 +95,7 @@ fn check_group(group: Group, target: f64) {
         .enumerate()
         {
             let e = relative_error(&o.ours[r.clone()], &o.theirs[r]);
-            let limit = allowed(group.name, target, o.tonnetz_soxr_rounding[i]);
+            let limit = allowed(group.name, target, o.tonnetz_rounding[i]);
             if e.is_nan() || e > limit {
                 failures.push(format!("{} {stat}: {e:.3e}", o.name));
             }

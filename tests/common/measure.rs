@@ -15,11 +15,11 @@ pub fn relative_error(ours: &[f32], theirs: &[f64]) -> f64 {
 }
 
 /// The largest error allowed for a statistic of `group`: the target, except
-/// that tonnetz may reach librosa's own soxr rounding effect (a chirp above
-/// the CQT's top bin, where only -110 dB leakage reaches the chroma).
-pub fn allowed(group: &str, target: f64, tonnetz_soxr_rounding: f64) -> f64 {
+/// that tonnetz may reach librosa's own rounding effect (a chirp above the
+/// CQT's top bin, where only -110 dB leakage reaches the chroma).
+pub fn allowed(group: &str, target: f64, tonnetz_rounding: f64) -> f64 {
     match group {
-        "tonnetz" => target.max(tonnetz_soxr_rounding),
+        "tonnetz" => target.max(tonnetz_rounding),
         _ => target,
     }
 }

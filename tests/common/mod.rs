@@ -90,9 +90,10 @@ pub struct Fixture {
     /// noise, if it is.
     pub noise_determined_tuning: Option<String>,
     /// Per statistic (mean, min, max), how far librosa's own tonnetz moves
-    /// when soxr's float32 rounding is taken out of its CQT decimation: the
-    /// floor no other implementation can go below.
-    pub tonnetz_soxr_rounding: [f64; 3],
+    /// when soxr's float32 rounding is taken out of its CQT decimation, plus
+    /// how far when its FFTs run in double precision: the floor no
+    /// implementation with its own single-precision rounding can go below.
+    pub tonnetz_rounding: [f64; 3],
     pub features: Vec<f64>,
 }
 
@@ -127,8 +128,8 @@ fn load(path: &Path) -> Fixture {
             .get("noise_determined_tuning")
             .and_then(|r| r.as_str())
             .map(String::from),
-        tonnetz_soxr_rounding: ["mean", "min", "max"]
-            .map(|stat| v["tonnetz_soxr_rounding"][stat].as_f64().unwrap()),
+        tonnetz_rounding: ["mean", "min", "max"]
+            .map(|stat| v["tonnetz_rounding"][stat].as_f64().unwrap()),
         features: v["features"]
             .as_array()
             .unwrap()

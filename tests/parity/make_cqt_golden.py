@@ -123,13 +123,18 @@ def cqt():
     write("cqt.json", out)
 
 
+def _measured_taps():
+    """The taps of src/dsp/decimate_taps.rs as the full symmetric filter,
+    and its half length."""
+    src = (ROOT / "src" / "dsp" / "decimate_taps.rs").read_text()
+    h = np.array([float(v) for v in re.findall(r"^\s+(-?[0-9.e+-]+),$", src, re.M)])
+    return np.concatenate([h[::-1], h[1:]]), len(h) - 1
+
+
 def exact_halving():
     """soxr's 2:1 decimation evaluated exactly (float64) with the taps of
     src/dsp/decimate_taps.rs, in place of soxr's single-precision run."""
-    src = (ROOT / "src" / "dsp" / "decimate_taps.rs").read_text()
-    h = np.array([float(v) for v in re.findall(r"^\s+(-?[0-9.e+-]+),$", src, re.M)])
-    half = len(h) - 1
-    full = np.concatenate([h[::-1], h[1:]])
+    full, half = _measured_taps()
 
     def resample(y, *, orig_sr, target_sr, res_type, scale):
         assert (orig_sr, target_sr, scale) == (2, 1, True)
@@ -139,25 +144,61 @@ def exact_halving():
     return resample
 
 
-def soxr_rounding_effect(y, tuning, ton):
-    """Per statistic, how far librosa's own tonnetz moves when soxr's
-    rounding is taken out of the octave decimation (relative to the largest
-    magnitude, as the Rust test measures). This is the floor below which no
-    implementation without soxr's exact float32 arithmetic can go."""
+def single_precision_halving():
+    """The same decimation as a single-precision FFT convolution, as the
+    Rust decimator computes it: its own rounding, unlike soxr's."""
+    import scipy.signal
+
+    full, half = _measured_taps()
+
+    def resample(y, *, orig_sr, target_sr, res_type, scale):
+        assert (orig_sr, target_sr, scale) == (2, 1, True)
+        z = scipy.signal.oaconvolve(y.astype(np.float32), full.astype(np.float32))
+        return (z[half : half + len(y)][::2] * np.float32(np.sqrt(2.0))).astype(y.dtype)
+
+    return resample
+
+
+def _tonnetz_with(y, tuning, resample):
+    """librosa's tonnetz of `y` (CQT tuning given), with `resample` in
+    place of the CQT's octave decimation."""
     from librosa.core import constantq
 
     original = constantq.audio.resample
-    constantq.audio.resample = exact_halving()
+    constantq.audio.resample = resample
     try:
-        exact = librosa.feature.tonnetz(y=y, sr=SR, chroma=librosa.feature.chroma_cqt(y=y, sr=SR, tuning=tuning))
+        return librosa.feature.tonnetz(y=y, sr=SR, chroma=librosa.feature.chroma_cqt(y=y, sr=SR, tuning=tuning))
     finally:
         constantq.audio.resample = original
+
+
+def _moves(a, b):
+    """Per statistic, how far tonnetz `b` lies from `a`, relative to the
+    largest magnitude of `a`, as the Rust tests measure."""
     out = {}
     for stat in ("mean", "min", "max"):
-        a, b = getattr(ton, stat)(axis=1), getattr(exact, stat)(axis=1)
-        scale = np.abs(a).max()
-        out[stat] = float(np.abs(a - b).max() / scale) if scale > 0 else 0.0
+        sa, sb = getattr(a, stat)(axis=1), getattr(b, stat)(axis=1)
+        scale = np.abs(sa).max()
+        out[stat] = float(np.abs(sa - sb).max() / scale) if scale > 0 else 0.0
     return out
+
+
+def soxr_rounding_effect(y, tuning, ton):
+    """Per statistic, how far librosa's own tonnetz moves when soxr's
+    rounding is taken out of the octave decimation. This is the floor below
+    which no implementation without soxr's exact float32 arithmetic can go."""
+    return _moves(ton, _tonnetz_with(y, tuning, exact_halving()))
+
+
+def rounding_effect(y, tuning, ton):
+    """Per statistic, how far an implementation whose decimation rounds in
+    single precision in its own way may lie from librosa's tonnetz: soxr's
+    rounding effect (librosa against exact decimation) plus the effect of a
+    single-precision FFT convolution's rounding (exact against it)."""
+    exact = _tonnetz_with(y, tuning, exact_halving())
+    single = _tonnetz_with(y, tuning, single_precision_halving())
+    soxr, own = _moves(ton, exact), _moves(exact, single)
+    return {stat: soxr[stat] + own[stat] for stat in soxr}
 
 
 def tonnetz_case(name, y, source):
