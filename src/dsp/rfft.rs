@@ -325,12 +325,17 @@ mod tests {
             })
     }
 
+    /// A deterministic test signal of `n` samples in [-1, 1].
+    fn signal(n: usize) -> Vec<f64> {
+        (0..n)
+            .map(|i| ((i * 7919) % 113) as f64 / 56.0 - 1.0)
+            .collect()
+    }
+
     #[test]
     fn bins_match_a_direct_dft() {
         for n in [2usize, 8, 64, 1024] {
-            let x: Vec<f64> = (0..n)
-                .map(|i| ((i * 7919) % 113) as f64 / 56.0 - 1.0)
-                .collect();
+            let x = signal(n);
             let mut fft = RealFft::<f64>::new(n);
             assert_eq!(fft.len(), n);
             for bins in [0..n / 2 + 1, 1..n / 2, n / 4..n / 2 + 1, 0..1, 3..3] {
@@ -368,9 +373,7 @@ mod tests {
     #[test]
     fn inverse_undoes_the_forward_transform_scaled_by_n() {
         for n in [2usize, 8, 64, 4096] {
-            let x: Vec<f64> = (0..n)
-                .map(|i| ((i * 7919) % 113) as f64 / 56.0 - 1.0)
-                .collect();
+            let x = signal(n);
             let mut spectrum = vec![Complex::new(0.0, 0.0); n / 2 + 1];
             RealFft::<f64>::new(n).process(|b| b.copy_from_slice(&x), 0..n / 2 + 1, &mut spectrum);
             let mut back = vec![0.0; n];
