@@ -367,7 +367,7 @@ mod tests {
             seed = seed.wrapping_mul(1664525).wrapping_add(1013904223);
             (seed >> 8) as f64 / 8388608.0 - 1.0
         };
-        for k in 0..=11 {
+        for k in 0..=13 {
             let n = 1usize << k;
             let re: Vec<f64> = (0..n).map(|_| next()).collect();
             let im: Vec<f64> = (0..n).map(|_| next()).collect();

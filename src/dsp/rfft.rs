@@ -70,9 +70,14 @@ macro_rules! shared_planner {
 
 shared_planner!(f32, f64);
 
-/// The complex transform of `m` points behind both real transforms, with
-/// its buffers: rustfft natively, [`SplitFft`] in WebAssembly.
+/// What both real transforms of `n` samples hold: the complex transform of
+/// `n / 2` points (rustfft natively, [`SplitFft`] in WebAssembly) with its
+/// buffers, and the twiddles that split its spectrum into the real one.
 struct Packed<T: FftFloat> {
+    /// Number of real samples.
+    n: usize,
+    /// `scale * exp(sign * 2 pi i k / n)`, as given to [`Packed::new`].
+    twiddles: Vec<Complex<T>>,
     /// The transform's input (for a real transform, the samples in pairs).
     input: Vec<Complex<T>>,
     #[cfg(not(target_arch = "wasm32"))]
@@ -91,12 +96,19 @@ struct Packed<T: FftFloat> {
 }
 
 impl<T: FftFloat> Packed<T> {
-    fn new(m: usize) -> Self {
+    /// For `n` real samples (`n` even, at least 2) and `count` twiddles
+    /// `scale * exp(sign * 2 pi i k / n)`.
+    fn new(n: usize, sign: f64, count: usize, scale: f64) -> Self {
+        let n = n.max(2) & !1;
+        let m = n / 2;
+        let twiddles = twiddles(n, sign, count, scale);
         let zero = Complex::new(T::zero(), T::zero());
         #[cfg(not(target_arch = "wasm32"))]
         {
             let fft = T::forward(m);
             Self {
+                n,
+                twiddles,
                 input: vec![zero; m],
                 spectrum: vec![zero; m],
                 scratch: vec![zero; fft.get_outofplace_scratch_len()],
@@ -108,6 +120,8 @@ impl<T: FftFloat> Packed<T> {
             let fft = T::split(m);
             let m = fft.len();
             Self {
+                n,
+                twiddles,
                 input: vec![zero; m],
                 split: std::array::from_fn(|_| vec![T::zero(); m]),
                 fft,
@@ -156,27 +170,21 @@ fn twiddles<T: FftFloat>(n: usize, sign: f64, count: usize, scale: f64) -> Vec<C
 
 /// A real-input FFT of even size `n`, with its buffers.
 pub struct RealFft<T: FftFloat> {
-    n: usize,
-    /// `exp(-2 pi i k / n) / 2` for `k` in `0..=n / 2`.
-    twiddles: Vec<Complex<T>>,
+    /// Twiddles `exp(-2 pi i k / n) / 2` for `k` in `0..=n / 2`.
     packed: Packed<T>,
 }
 
 impl<T: FftFloat> RealFft<T> {
     /// A transform of `n` real samples (`n` even, at least 2).
     pub fn new(n: usize) -> Self {
-        let n = n.max(2) & !1;
-        let twiddles = twiddles(n, -1.0, n / 2 + 1, 0.5);
         Self {
-            n,
-            twiddles,
-            packed: Packed::new(n / 2),
+            packed: Packed::new(n, -1.0, n / 2 + 1, 0.5),
         }
     }
 
     /// Number of real input samples.
     pub fn len(&self) -> usize {
-        self.n
+        self.packed.n
     }
 
     /// Always false: a transform has at least two samples.
@@ -196,7 +204,7 @@ impl<T: FftFloat> RealFft<T> {
         bins: Range<usize>,
         out: &mut [Complex<T>],
     ) {
-        let m = self.n / 2;
+        let m = self.packed.n / 2;
         // The n samples, written in place as n / 2 complex values.
         fill(bytemuck::cast_slice_mut(&mut self.packed.input));
         self.packed.transform();
@@ -216,7 +224,7 @@ impl<T: FftFloat> RealFft<T> {
         let skip = skip.min(out.len());
         for ((o, w), k) in out[skip..]
             .iter_mut()
-            .zip(&self.twiddles[inner.clone()])
+            .zip(&self.packed.twiddles[inner.clone()])
             .zip(inner)
         {
             // X[k] = E[k] + W^k O[k], the spectra E of the even and O of the
@@ -246,21 +254,15 @@ impl<T: FftFloat> RealFft<T> {
 /// samples from bins `0..=n / 2`, whose first and last imaginary parts are
 /// ignored.
 pub struct InverseRealFft<T: FftFloat> {
-    n: usize,
-    /// `exp(2 pi i k / n)` for `k` in `0..n / 2`.
-    twiddles: Vec<Complex<T>>,
+    /// Twiddles `exp(2 pi i k / n)` for `k` in `0..n / 2`.
     packed: Packed<T>,
 }
 
 impl<T: FftFloat> InverseRealFft<T> {
     /// The inverse transform to `n` real samples (`n` even, at least 2).
     pub fn new(n: usize) -> Self {
-        let n = n.max(2) & !1;
-        let twiddles = twiddles(n, 1.0, n / 2, 1.0);
         Self {
-            n,
-            twiddles,
-            packed: Packed::new(n / 2),
+            packed: Packed::new(n, 1.0, n / 2, 1.0),
         }
     }
 
@@ -268,7 +270,7 @@ impl<T: FftFloat> InverseRealFft<T> {
     /// missing ones count as zero) to `out` (`n` values).
     #[inline(always)]
     pub fn process(&mut self, bins: &[Complex<T>], out: &mut [T]) {
-        let m = self.n / 2;
+        let m = self.packed.n / 2;
         let zero = Complex::new(T::zero(), T::zero());
         let bin = |k: usize| bins.get(k).copied().unwrap_or(zero);
         // Z = E + i O from X[k] = E[k] + W^k O[k] and conj(X[m - k]) =
@@ -279,20 +281,22 @@ impl<T: FftFloat> InverseRealFft<T> {
             let odd = (a - b) * w;
             (even + Complex::new(-odd.im, odd.re)).conj()
         };
-        let input = &mut self.packed.input;
+        let Packed {
+            input, twiddles, ..
+        } = &mut self.packed;
         let real = |c: Complex<T>| Complex::new(c.re, T::zero());
-        input[0] = z(real(bin(0)), real(bin(m)), self.twiddles[0]);
+        input[0] = z(real(bin(0)), real(bin(m)), twiddles[0]);
         let inner = bins.get(1..m).unwrap_or(&[]);
         for ((z_k, w), (&a, &b)) in input[1..]
             .iter_mut()
-            .zip(&self.twiddles[1..])
+            .zip(&twiddles[1..])
             .zip(inner.iter().zip(inner.iter().rev()))
         {
             *z_k = z(a, b.conj(), *w);
         }
         if inner.len() + 1 < m {
             // Fewer bins than the spectrum has: the rest count as zero.
-            for (k, (z_k, w)) in input.iter_mut().zip(&self.twiddles).enumerate().skip(1) {
+            for (k, (z_k, w)) in input.iter_mut().zip(twiddles.iter()).enumerate().skip(1) {
                 *z_k = z(bin(k), bin(m - k).conj(), *w);
             }
         }
@@ -321,12 +325,17 @@ mod tests {
             })
     }
 
+    /// A deterministic test signal of `n` samples in [-1, 1].
+    fn signal(n: usize) -> Vec<f64> {
+        (0..n)
+            .map(|i| ((i * 7919) % 113) as f64 / 56.0 - 1.0)
+            .collect()
+    }
+
     #[test]
     fn bins_match_a_direct_dft() {
         for n in [2usize, 8, 64, 1024] {
-            let x: Vec<f64> = (0..n)
-                .map(|i| ((i * 7919) % 113) as f64 / 56.0 - 1.0)
-                .collect();
+            let x = signal(n);
             let mut fft = RealFft::<f64>::new(n);
             assert_eq!(fft.len(), n);
             for bins in [0..n / 2 + 1, 1..n / 2, n / 4..n / 2 + 1, 0..1, 3..3] {
@@ -364,9 +373,7 @@ mod tests {
     #[test]
     fn inverse_undoes_the_forward_transform_scaled_by_n() {
         for n in [2usize, 8, 64, 4096] {
-            let x: Vec<f64> = (0..n)
-                .map(|i| ((i * 7919) % 113) as f64 / 56.0 - 1.0)
-                .collect();
+            let x = signal(n);
             let mut spectrum = vec![Complex::new(0.0, 0.0); n / 2 + 1];
             RealFft::<f64>::new(n).process(|b| b.copy_from_slice(&x), 0..n / 2 + 1, &mut spectrum);
             let mut back = vec![0.0; n];
