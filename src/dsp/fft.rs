@@ -4,7 +4,9 @@
 //! Stockham autosort, radix 4, with one radix-2 stage when the size is an
 //! odd power of two. Each stage reads one buffer and writes another in
 //! natural order, and its inner loop runs over contiguous elements of
-//! separate real and imaginary arrays, so it vectorises without shuffles.
+//! separate real and imaginary arrays, so it vectorises without shuffles;
+//! only the first stage, which reads interleaved input and interleaves its
+//! four outputs, needs them.
 //! This is the WebAssembly build's FFT, behind rustfft's [`Fft`] trait
 //! ([`Forward`]): rustfft's planner, which handles every size with kernels
 //! for each, would be most of the module's code (see `BENCHMARKS.md`).
@@ -32,7 +34,8 @@ pub struct SplitFft<T> {
 }
 
 impl<T: Float> SplitFft<T> {
-    /// The transform of `n` points; `n` must be a power of two.
+    /// The transform of `n` points, rounded up to a power of two
+    /// ([`SplitFft::len`]; every caller here asks for a power of two).
     pub fn new(n: usize) -> Self {
         let n = n.max(1).next_power_of_two();
         let mut stages = Vec::new();

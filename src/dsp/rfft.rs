@@ -175,7 +175,9 @@ pub struct RealFft<T: FftFloat> {
 }
 
 impl<T: FftFloat> RealFft<T> {
-    /// A transform of `n` real samples (`n` even, at least 2).
+    /// A transform of `n` real samples (`n` even, at least 2; in
+    /// WebAssembly `n / 2` must also be a power of two, see
+    /// [`FftFloat::forward`]).
     pub fn new(n: usize) -> Self {
         Self {
             packed: Packed::new(n, -1.0, n / 2 + 1, 0.5),
@@ -259,7 +261,8 @@ pub struct InverseRealFft<T: FftFloat> {
 }
 
 impl<T: FftFloat> InverseRealFft<T> {
-    /// The inverse transform to `n` real samples (`n` even, at least 2).
+    /// The inverse transform to `n` real samples (`n` even, at least 2; in
+    /// WebAssembly `n / 2` must also be a power of two).
     pub fn new(n: usize) -> Self {
         Self {
             packed: Packed::new(n, 1.0, n / 2, 1.0),
