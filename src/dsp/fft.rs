@@ -14,7 +14,7 @@
 use std::sync::Arc;
 
 use num_complex::Complex;
-use num_traits::Float;
+use rustfft::num_traits::Float;
 use rustfft::{Direction, Fft, FftDirection, FftNum, Length};
 
 /// One radix-4 or radix-2 stage: sub-transforms of `len` points, `stride`
@@ -153,7 +153,7 @@ impl<T: Float> Stage<T> {
         }
     }
 
-    /// `y = stage(x)`: output `q + s (r p + k)` from inputs `q + s (p + k m)`.
+    /// `y = stage(x)`: output `q + s (4 p + k)` from inputs `q + s (p + k m)`.
     ///
     /// Not inlined: as separate arguments, the buffers are known not to
     /// overlap, which spares the vectorised loops their overlap checks.
@@ -224,7 +224,8 @@ impl<T: Float> Stage<T> {
 }
 
 /// A [`SplitFft`] behind rustfft's [`Fft`] trait (forward only): buffers of
-/// interleaved complex values are split, transformed and interleaved again.
+/// interleaved complex values are transformed into split real and imaginary
+/// parts, then interleaved again.
 pub struct Forward<T> {
     fft: Arc<SplitFft<T>>,
 }

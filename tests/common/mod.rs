@@ -91,8 +91,9 @@ pub struct Fixture {
     pub noise_determined_tuning: Option<String>,
     /// Per statistic (mean, min, max), how far librosa's own tonnetz moves
     /// when soxr's float32 rounding is taken out of its CQT decimation, plus
-    /// how far when its FFTs run in double precision: the floor no
-    /// implementation with its own single-precision rounding can go below.
+    /// how far that exact result moves under a single-precision FFT
+    /// decimation: the floor no implementation with its own single-precision
+    /// rounding can go below (see `make_golden.py`).
     pub tonnetz_rounding: [f64; 3],
     pub features: Vec<f64>,
 }
