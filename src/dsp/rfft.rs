@@ -251,6 +251,38 @@ impl<T: FftFloat> RealFft<T> {
     }
 }
 
+/// The complex FFT of `n / 2` points whose input is `n` real samples taken
+/// in pairs, `z[j] = x[2 j] + i x[2 j + 1]`: [`RealFft`] without its split
+/// into the real signal's spectrum, for callers that fold that split into
+/// their own pass over the bins.
+pub struct PairedFft<T: FftFloat> {
+    packed: Packed<T>,
+}
+
+impl<T: FftFloat> PairedFft<T> {
+    /// A transform of `n` real samples (`n` even, at least 2; in
+    /// WebAssembly `n / 2` must also be a power of two).
+    pub fn new(n: usize) -> Self {
+        Self {
+            packed: Packed::new(n, -1.0, 0, 1.0),
+        }
+    }
+
+    /// Transforms the `n` samples written by `fill` (as in
+    /// [`RealFft::process`]).
+    #[inline(always)]
+    pub fn process(&mut self, fill: impl FnOnce(&mut [T])) {
+        fill(bytemuck::cast_slice_mut(&mut self.packed.input));
+        self.packed.transform();
+    }
+
+    /// Bin `k` (below `n / 2`) of the last transform.
+    #[inline(always)]
+    pub fn at(&self, k: usize) -> Complex<T> {
+        self.packed.at(k)
+    }
+}
+
 /// The inverse of [`RealFft`], unnormalised like rustfft's inverse
 /// transforms (a forward then an inverse transform scales by `n`): `n` real
 /// samples from bins `0..=n / 2`, whose first and last imaginary parts are
