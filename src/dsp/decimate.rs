@@ -43,7 +43,7 @@ fn weights() -> &'static Weights {
     static WEIGHTS: OnceLock<Weights> = OnceLock::new();
     WEIGHTS.get_or_init(|| {
         let m = BLOCK_FFT / 2;
-        let mut spec = vec![Complex::new(0.0, 0.0); m + 1];
+        let (mut re, mut im) = (vec![0.0; m + 1], vec![0.0; m + 1]);
         // g[i] = h[i - HALF]: correlation with g gives output centred on the sample.
         RealFft::<f64>::new(BLOCK_FFT).process(
             |taps| {
@@ -53,11 +53,15 @@ fn weights() -> &'static Weights {
                 }
             },
             0..m + 1,
-            &mut spec,
+            (&mut re[..], &mut im[..]),
         );
         // The half-size inverse FFT of the folded spectrum is unnormalised.
         let gain = std::f64::consts::SQRT_2 / m as f64 * 0.5;
-        let f: Vec<Complex<f64>> = spec.iter().map(|c| c.conj() * gain).collect();
+        let f: Vec<Complex<f64>> = re
+            .iter()
+            .zip(&im)
+            .map(|(&re, &im)| Complex::new(re, -im) * gain)
+            .collect();
         let step = -2.0 * std::f64::consts::PI / BLOCK_FFT as f64;
         let i = Complex::new(0.0, 1.0);
         let narrow = |c: Complex<f64>| Complex::new(c.re as f32, c.im as f32);
@@ -136,10 +140,13 @@ fn halve_body(x: &[f32], b: &mut Blocks) -> Vec<f32> {
             .process(|seg| copy_padded(x, start as isize - HALF as isize, seg));
         // Even samples of the filtered block: its spectrum folded onto half
         // the length, in one pass (see `weights`).
-        let z = &b.forward;
-        b.folded[0] = z.at(0) * p[0] + z.at(0).conj() * q[0];
-        for (k, ((v, &p), &q)) in b.folded.iter_mut().zip(p).zip(q).enumerate().skip(1) {
-            *v = z.at(k) * p + z.at(m - k).conj() * q;
+        // k = 0 pairs Z[0] with itself; then Z[k] with Z[m - k].
+        b.folded[0] = b.forward.at(0) * p[0] + b.forward.at(0).conj() * q[0];
+        let (lo, hi) = b.forward.with_reversed(1..m / 2 + 1, m / 2..m);
+        let n = lo.len().min(hi.len()).min(p.len() - 1).min(q.len() - 1);
+        let (v, p, q) = (&mut b.folded[1..][..n], &p[1..][..n], &q[1..][..n]);
+        for j in 0..n {
+            v[j] = lo.get(j) * p[j] + hi.get(j).conj() * q[j];
         }
         b.inverse.process(&b.folded, &mut b.even);
         let take = (STEP / 2).min(n_out - out.len());
