@@ -203,7 +203,7 @@ impl CqtPlan {
         let mut ffts: Vec<RealFft<f32>> =
             self.octaves.iter().map(|o| RealFft::new(o.n_fft)).collect();
         let max_band = self.octaves.iter().map(|o| o.band.len()).max().unwrap_or(0);
-        let mut band = vec![Complex::new(0.0f32, 0.0); max_band];
+        let (mut spec_re, mut spec_im) = (vec![0.0f32; max_band], vec![0.0f32; max_band]);
         // Band spectra and magnitudes of a batch of frames, bin-major with
         // one lane per frame, so that the projection vectorises across frames.
         let (mut band_re, mut band_im) = (
@@ -246,7 +246,8 @@ impl CqtPlan {
                         for (i, (oct, fft)) in self.octaves.iter().zip(ffts.iter_mut()).enumerate()
                         {
                             let x = signal(i);
-                            let band = &mut band[..oct.band.len()];
+                            let width = oct.band.len();
+                            let (spec_re, spec_im) = (&mut spec_re[..width], &mut spec_im[..width]);
                             for lane in 0..batch {
                                 // Centred frame with zero padding: x[t * hop - n / 2 + k],
                                 // in the segment's own indices.
@@ -256,12 +257,14 @@ impl CqtPlan {
                                 fft.process(
                                     |buf| copy_padded(x, first, buf),
                                     oct.band.clone(),
-                                    band,
+                                    (&mut spec_re[..], &mut spec_im[..]),
                                 );
-                                for ((r, m), c) in
-                                    band_re.iter_mut().zip(band_im.iter_mut()).zip(band.iter())
+                                for ((r, &v), (m, &w)) in band_re
+                                    .iter_mut()
+                                    .zip(spec_re.iter())
+                                    .zip(band_im.iter_mut().zip(spec_im.iter()))
                                 {
-                                    (r[lane], m[lane]) = (c.re, c.im);
+                                    (r[lane], m[lane]) = (v, w);
                                 }
                             }
                             let hi = N_CQT_BINS - BINS_PER_OCTAVE * i;

@@ -14,7 +14,7 @@ use num_complex::Complex;
 
 use super::copy_padded;
 use super::decimate_taps::{HALF, TAPS};
-use super::rfft::{InverseRealFft, RealFft};
+use super::rfft::{InverseRealFft, PairedFft, RealFft};
 
 /// Inputs on either side of its centre that one output depends on.
 pub const REACH: usize = HALF;
@@ -25,12 +25,25 @@ const FILTER_LEN: usize = 2 * HALF + 1;
 /// Full-rate outputs produced per block (even, so blocks stay in phase).
 const STEP: usize = BLOCK_FFT - FILTER_LEN + 1;
 
-/// Conjugated spectrum of the filter (correlation), with the soxr scaling,
-/// `sqrt(2)` of `scale=True` and the FFT normalisation folded in; built once.
-fn filter() -> &'static [Complex<f32>] {
-    static FILTER: OnceLock<Vec<Complex<f32>>> = OnceLock::new();
-    FILTER.get_or_init(|| {
-        let mut spec = vec![Complex::new(0.0, 0.0); BLOCK_FFT / 2 + 1];
+/// The weights `(P, Q)` of the block's one pass over the spectrum, built
+/// once: bin `k` of the half-length spectrum of the even outputs is
+/// `Z[k] P[k] + conj(Z[M - k]) Q[k]`, `Z` the paired FFT of the block's
+/// `2 M` samples (`M = BLOCK_FFT / 2`, `Z[M] = Z[0]`), for `k` in `0..=M / 2`.
+///
+/// Derivation: with `E` and `O` the spectra of the even and the odd samples,
+/// `E = (Z[k] + conj(Z[M - k])) / 2`, `O = (Z[k] - conj(Z[M - k])) / 2i`,
+/// the block's spectrum is `X[k] = E + W^k O` and `X[M - k] = conj(E - W^k
+/// O)` (`W = exp(-2 pi i / 2M)`). The correlation `S = X F` (`F` the
+/// conjugated filter spectrum with the soxr scaling, `sqrt(2)` of
+/// `scale=True` and the FFT normalisation) folded onto half the length,
+/// `S[k] + conj(S[M - k])`, is then `E A + O W^k B` with `A = F[k] +
+/// conj(F[M - k])` and `B = F[k] - conj(F[M - k])`; so `P = (A - i W^k B) /
+/// 2` and `Q = (A + i W^k B) / 2`.
+fn weights() -> &'static Weights {
+    static WEIGHTS: OnceLock<Weights> = OnceLock::new();
+    WEIGHTS.get_or_init(|| {
+        let m = BLOCK_FFT / 2;
+        let (mut re, mut im) = (vec![0.0; m + 1], vec![0.0; m + 1]);
         // g[i] = h[i - HALF]: correlation with g gives output centred on the sample.
         RealFft::<f64>::new(BLOCK_FFT).process(
             |taps| {
@@ -39,22 +52,40 @@ fn filter() -> &'static [Complex<f32>] {
                     *t = TAPS[i.abs_diff(HALF)];
                 }
             },
-            0..BLOCK_FFT / 2 + 1,
-            &mut spec,
+            0..m + 1,
+            (&mut re[..], &mut im[..]),
         );
         // The half-size inverse FFT of the folded spectrum is unnormalised.
-        let gain = std::f64::consts::SQRT_2 / (BLOCK_FFT / 2) as f64 * 0.5;
-        spec.iter()
-            .map(|c| Complex::new((c.re * gain) as f32, (-c.im * gain) as f32))
-            .collect()
+        let gain = std::f64::consts::SQRT_2 / m as f64 * 0.5;
+        let f: Vec<Complex<f64>> = re
+            .iter()
+            .zip(&im)
+            .map(|(&re, &im)| Complex::new(re, -im) * gain)
+            .collect();
+        let step = -2.0 * std::f64::consts::PI / BLOCK_FFT as f64;
+        let i = Complex::new(0.0, 1.0);
+        let narrow = |c: Complex<f64>| Complex::new(c.re as f32, c.im as f32);
+        let (p, q) = (0..=m / 2)
+            .map(|k| {
+                let a = f[k] + f[m - k].conj();
+                let b = Complex::from_polar(1.0, step * k as f64) * (f[k] - f[m - k].conj());
+                (narrow((a - i * b) * 0.5), narrow((a + i * b) * 0.5))
+            })
+            .unzip();
+        Weights { p, q }
     })
+}
+
+/// See [`weights`].
+struct Weights {
+    p: Vec<Complex<f32>>,
+    q: Vec<Complex<f32>>,
 }
 
 /// The transforms and buffers of one overlap-save block, kept per thread.
 struct Blocks {
-    forward: RealFft<f32>,
+    forward: PairedFft<f32>,
     inverse: InverseRealFft<f32>,
-    spec: Vec<Complex<f32>>,
     folded: Vec<Complex<f32>>,
     even: Vec<f32>,
 }
@@ -62,9 +93,8 @@ struct Blocks {
 impl Blocks {
     fn new() -> Self {
         Self {
-            forward: RealFft::new(BLOCK_FFT),
+            forward: PairedFft::new(BLOCK_FFT),
             inverse: InverseRealFft::new(BLOCK_FFT / 2),
-            spec: vec![Complex::new(0.0, 0.0); BLOCK_FFT / 2 + 1],
             folded: vec![Complex::new(0.0, 0.0); BLOCK_FFT / 4 + 1],
             even: vec![0.0; BLOCK_FFT / 2],
         }
@@ -99,25 +129,24 @@ fn halve_body(x: &[f32], b: &mut Blocks) -> Vec<f32> {
     if x.is_empty() {
         return out;
     }
-    let filter = filter();
-    let quarter = BLOCK_FFT / 4;
+    let Weights { p, q } = weights();
+    let m = BLOCK_FFT / 2;
     // Block b covers full-rate outputs m in [b * STEP, (b + 1) * STEP); the
     // input sample feeding lag 0 of output m is x[m - HALF + i] for tap i.
     let mut start = 0usize;
     while out.len() < n_out {
         // seg[i] = x[start + i - HALF], zero outside x.
-        b.forward.process(
-            |seg| copy_padded(x, start as isize - HALF as isize, seg),
-            0..BLOCK_FFT / 2 + 1,
-            &mut b.spec,
-        );
-        for (s, f) in b.spec.iter_mut().zip(filter) {
-            *s *= f;
-        }
-        // Even samples of the circular correlation: fold the spectrum onto
-        // half the length, Z2[k] = Z[k] + conj(Z[N/2 - k]).
-        for (k, v) in b.folded.iter_mut().enumerate() {
-            *v = b.spec[k] + b.spec[2 * quarter - k].conj();
+        b.forward
+            .process(|seg| copy_padded(x, start as isize - HALF as isize, seg));
+        // Even samples of the filtered block: its spectrum folded onto half
+        // the length, in one pass (see `weights`).
+        // k = 0 pairs Z[0] with itself; then Z[k] with Z[m - k].
+        b.folded[0] = b.forward.at(0) * p[0] + b.forward.at(0).conj() * q[0];
+        let (lo, hi) = b.forward.with_reversed(1..m / 2 + 1, m / 2..m);
+        let n = lo.len().min(hi.len()).min(p.len() - 1).min(q.len() - 1);
+        let (v, p, q) = (&mut b.folded[1..][..n], &p[1..][..n], &q[1..][..n]);
+        for j in 0..n {
+            v[j] = lo.get(j) * p[j] + hi.get(j).conj() * q[j];
         }
         b.inverse.process(&b.folded, &mut b.even);
         let take = (STEP / 2).min(n_out - out.len());

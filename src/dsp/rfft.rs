@@ -88,6 +88,9 @@ struct Packed<T: FftFloat> {
     spectrum: Vec<Complex<T>>,
     #[cfg(not(target_arch = "wasm32"))]
     scratch: Vec<Complex<T>>,
+    /// Bins copied in reverse order (see [`Packed::with_reversed`]).
+    #[cfg(not(target_arch = "wasm32"))]
+    reversed: Vec<Complex<T>>,
     #[cfg(target_arch = "wasm32")]
     fft: Arc<SplitFft<T>>,
     /// The transform (real parts, imaginary parts), then scratch space.
@@ -112,6 +115,7 @@ impl<T: FftFloat> Packed<T> {
                 input: vec![zero; m],
                 spectrum: vec![zero; m],
                 scratch: vec![zero; fft.get_outofplace_scratch_len()],
+                reversed: vec![zero; m],
                 fft,
             }
         }
@@ -149,6 +153,87 @@ impl<T: FftFloat> Packed<T> {
         }
     }
 
+    /// Bins `range` of the last transform (none if `range` reaches past
+    /// them), read by index.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[inline(always)]
+    fn parts(&self, range: Range<usize>) -> Parts<'_, T> {
+        Parts {
+            bins: self.spectrum.get(range).unwrap_or(&[]),
+        }
+    }
+
+    /// Bins `range` of the last transform (none if `range` reaches past
+    /// them), read by index.
+    #[cfg(target_arch = "wasm32")]
+    #[inline(always)]
+    fn parts(&self, range: Range<usize>) -> Parts<'_, T> {
+        let re = self.split[0].get(range.clone()).unwrap_or(&[]);
+        let im = self.split[1].get(range).unwrap_or(&[]);
+        let n = re.len().min(im.len());
+        Parts {
+            re: &re[..n],
+            im: &im[..n],
+        }
+    }
+
+    /// Bins `forward` of the last transform, and bins `backward` in
+    /// reverse order (copied first, so that loops over both read forward
+    /// and vectorise); none for a range reaching past them.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[inline(always)]
+    fn with_reversed(
+        &mut self,
+        forward: Range<usize>,
+        backward: Range<usize>,
+    ) -> (Parts<'_, T>, Parts<'_, T>) {
+        let src = self.spectrum.get(backward).unwrap_or(&[]);
+        let rev = &mut self.reversed[..src.len()];
+        for (d, &s) in rev.iter_mut().zip(src.iter().rev()) {
+            *d = s;
+        }
+        let bins = self.spectrum.get(forward).unwrap_or(&[]);
+        (Parts { bins }, Parts { bins: rev })
+    }
+
+    /// Bins `forward` of the last transform, and bins `backward` in
+    /// reverse order (copied first, into the transform's scratch space, so
+    /// that loops over both read forward and vectorise); none for a range
+    /// reaching past them.
+    #[cfg(target_arch = "wasm32")]
+    #[inline(always)]
+    fn with_reversed(
+        &mut self,
+        forward: Range<usize>,
+        backward: Range<usize>,
+    ) -> (Parts<'_, T>, Parts<'_, T>) {
+        let [re, im, rev_re, rev_im] = &mut self.split;
+        let src_re = re.get(backward.clone()).unwrap_or(&[]);
+        let src_im = im.get(backward).unwrap_or(&[]);
+        let n = src_re.len().min(src_im.len());
+        let (rev_re, rev_im) = (&mut rev_re[..n], &mut rev_im[..n]);
+        for (d, &s) in rev_re.iter_mut().zip(src_re.iter().rev()) {
+            *d = s;
+        }
+        for (d, &s) in rev_im.iter_mut().zip(src_im.iter().rev()) {
+            *d = s;
+        }
+        let f_re = re.get(forward.clone()).unwrap_or(&[]);
+        let f_im = im.get(forward).unwrap_or(&[]);
+        let k = f_re.len().min(f_im.len());
+        let fwd = Parts {
+            re: &f_re[..k],
+            im: &f_im[..k],
+        };
+        (
+            fwd,
+            Parts {
+                re: rev_re,
+                im: rev_im,
+            },
+        )
+    }
+
     /// Bin `k` of the last transform.
     #[inline(always)]
     fn at(&self, k: usize) -> Complex<T> {
@@ -156,6 +241,44 @@ impl<T: FftFloat> Packed<T> {
         return self.spectrum[k];
         #[cfg(target_arch = "wasm32")]
         return Complex::new(self.split[0][k], self.split[1][k]);
+    }
+}
+
+/// A run of consecutive bins of a [`Packed`] transform, read by index (in
+/// WebAssembly from separate real and imaginary parts, so that loops over
+/// it vectorise).
+pub struct Parts<'a, T> {
+    #[cfg(not(target_arch = "wasm32"))]
+    bins: &'a [Complex<T>],
+    #[cfg(target_arch = "wasm32")]
+    re: &'a [T],
+    #[cfg(target_arch = "wasm32")]
+    im: &'a [T],
+}
+
+impl<T: Copy> Parts<'_, T> {
+    /// Number of bins.
+    #[inline(always)]
+    pub fn len(&self) -> usize {
+        #[cfg(not(target_arch = "wasm32"))]
+        return self.bins.len();
+        #[cfg(target_arch = "wasm32")]
+        return self.re.len();
+    }
+
+    /// Whether the run is empty.
+    #[inline(always)]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Bin `j` of the run (`j < len`).
+    #[inline(always)]
+    pub fn get(&self, j: usize) -> Complex<T> {
+        #[cfg(not(target_arch = "wasm32"))]
+        return self.bins[j];
+        #[cfg(target_arch = "wasm32")]
+        return Complex::new(self.re[j], self.im[j]);
     }
 }
 
@@ -170,8 +293,10 @@ fn twiddles<T: FftFloat>(n: usize, sign: f64, count: usize, scale: f64) -> Vec<C
 
 /// A real-input FFT of even size `n`, with its buffers.
 pub struct RealFft<T: FftFloat> {
-    /// Twiddles `exp(-2 pi i k / n) / 2` for `k` in `0..=n / 2`.
     packed: Packed<T>,
+    /// Twiddles `exp(-2 pi i k / n) / 2` for `k` in `0..=n / 2`, real and
+    /// imaginary parts.
+    twiddles: [Vec<T>; 2],
 }
 
 impl<T: FftFloat> RealFft<T> {
@@ -179,8 +304,14 @@ impl<T: FftFloat> RealFft<T> {
     /// WebAssembly `n / 2` must also be a power of two, see
     /// [`FftFloat::forward`]).
     pub fn new(n: usize) -> Self {
+        let packed = Packed::new(n, -1.0, 0, 0.5);
+        let w = twiddles::<T>(packed.n, -1.0, packed.n / 2 + 1, 0.5);
         Self {
-            packed: Packed::new(n, -1.0, n / 2 + 1, 0.5),
+            packed,
+            twiddles: [
+                w.iter().map(|c| c.re).collect(),
+                w.iter().map(|c| c.im).collect(),
+            ],
         }
     }
 
@@ -197,57 +328,102 @@ impl<T: FftFloat> RealFft<T> {
     /// Transforms the `n` samples written by `fill` (it receives a buffer
     /// of `n` values holding whatever the last transform left there, and
     /// must write all of them) and stores bins `bins` (clamped to
-    /// `0..=n / 2`) of the spectrum in `out`, which must hold `bins.len()`
-    /// values.
+    /// `0..=n / 2`) of the spectrum in `out` (real parts, imaginary parts),
+    /// which must hold `bins.len()` values each.
     #[inline(always)]
     pub fn process(
         &mut self,
         fill: impl FnOnce(&mut [T]),
         bins: Range<usize>,
-        out: &mut [Complex<T>],
+        out: (&mut [T], &mut [T]),
     ) {
         let m = self.packed.n / 2;
         // The n samples, written in place as n / 2 complex values.
         fill(bytemuck::cast_slice_mut(&mut self.packed.input));
         self.packed.transform();
-        let z = |k: usize| self.packed.at(k);
         let bins = bins.start.min(m + 1)..bins.end.min(m + 1);
-        let len = bins.len().min(out.len());
-        let out = &mut out[..len];
-        // Bins 0 and m from Z[0] alone.
-        let edge = |k: usize| {
-            let sign = if k == 0 { T::one() } else { -T::one() };
-            Complex::new(z(0).re + sign * z(0).im, T::zero())
-        };
-        let half = T::from_f64(0.5).unwrap_or_else(T::zero);
+        let len = bins.len().min(out.0.len()).min(out.1.len());
+        let (out_re, out_im) = (&mut out.0[..len], &mut out.1[..len]);
+        // Bins k in `inner` (within 1..m) from Z[k] and, read in reverse,
+        // Z[m - k].
         let first = bins.start.max(1);
         let inner = first..bins.end.min(m).max(first);
-        let skip = inner.start - bins.start;
-        let skip = skip.min(out.len());
-        for ((o, w), k) in out[skip..]
-            .iter_mut()
-            .zip(&self.packed.twiddles[inner.clone()])
-            .zip(inner)
-        {
+        let skip = (inner.start - bins.start).min(len);
+        let z0 = self.packed.at(0);
+        let (a, b) = self
+            .packed
+            .with_reversed(inner.clone(), m + 1 - inner.end..m + 1 - inner.start);
+        let [w_re, w_im] = &self.twiddles;
+        let w_re = w_re.get(inner.clone()).unwrap_or(&[]);
+        let w_im = w_im.get(inner.clone()).unwrap_or(&[]);
+        let (o_re, o_im) = (&mut out_re[skip..], &mut out_im[skip..]);
+        let n = (a.len().min(b.len()))
+            .min(w_re.len().min(w_im.len()))
+            .min(o_re.len().min(o_im.len()));
+        let (w_re, w_im, o_re, o_im) = (&w_re[..n], &w_im[..n], &mut o_re[..n], &mut o_im[..n]);
+        let half = T::from_f64(0.5).unwrap_or_else(T::zero);
+        for j in 0..n {
             // X[k] = E[k] + W^k O[k], the spectra E of the even and O of the
             // odd samples from a = Z[k] and b = conj(Z[m - k]):
             // E = (a + b) / 2, O = (a - b) / 2i (w holds the 1/2).
-            let (a, b) = (z(k), z(m - k).conj());
+            let (a, b) = (a.get(j), b.get(j).conj());
             let even = (a + b) * half;
             let diff = a - b;
             let odd = Complex::new(diff.im, -diff.re);
-            *o = even + *w * odd;
+            let x = even + Complex::new(w_re[j], w_im[j]) * odd;
+            (o_re[j], o_im[j]) = (x.re, x.im);
         }
-        if bins.start == 0 {
-            if let Some(o) = out.first_mut() {
-                *o = edge(0);
-            }
+        // Bins 0 and m from Z[0] alone.
+        if bins.start == 0 && len > 0 {
+            (out_re[0], out_im[0]) = (z0.re + z0.im, T::zero());
         }
-        if bins.end == m + 1 && bins.start <= m {
-            if let Some(o) = out.last_mut() {
-                *o = edge(m);
-            }
+        if bins.end == m + 1 && bins.start <= m && len > 0 {
+            (out_re[len - 1], out_im[len - 1]) = (z0.re - z0.im, T::zero());
         }
+    }
+}
+
+/// The complex FFT of `n / 2` points whose input is `n` real samples taken
+/// in pairs, `z[j] = x[2 j] + i x[2 j + 1]`: [`RealFft`] without its split
+/// into the real signal's spectrum, for callers that fold that split into
+/// their own pass over the bins.
+pub struct PairedFft<T: FftFloat> {
+    packed: Packed<T>,
+}
+
+impl<T: FftFloat> PairedFft<T> {
+    /// A transform of `n` real samples (`n` even, at least 2; in
+    /// WebAssembly `n / 2` must also be a power of two).
+    pub fn new(n: usize) -> Self {
+        Self {
+            packed: Packed::new(n, -1.0, 0, 1.0),
+        }
+    }
+
+    /// Transforms the `n` samples written by `fill` (as in
+    /// [`RealFft::process`]).
+    #[inline(always)]
+    pub fn process(&mut self, fill: impl FnOnce(&mut [T])) {
+        fill(bytemuck::cast_slice_mut(&mut self.packed.input));
+        self.packed.transform();
+    }
+
+    /// Bin `k` (below `n / 2`) of the last transform.
+    #[inline(always)]
+    pub fn at(&self, k: usize) -> Complex<T> {
+        self.packed.at(k)
+    }
+
+    /// Bins `forward` of the last transform, and bins `backward` in
+    /// reverse order, read by index (both within `0..n / 2`; none for a
+    /// range reaching past them).
+    #[inline(always)]
+    pub fn with_reversed(
+        &mut self,
+        forward: Range<usize>,
+        backward: Range<usize>,
+    ) -> (Parts<'_, T>, Parts<'_, T>) {
+        self.packed.with_reversed(forward, backward)
     }
 }
 
@@ -305,8 +481,9 @@ impl<T: FftFloat> InverseRealFft<T> {
         }
         self.packed.transform();
         // x[2j] + i x[2j + 1] = conj(Z'[j]), Z' the transform.
-        for (j, pair) in out.chunks_exact_mut(2).take(m).enumerate() {
-            let z = self.packed.at(j);
+        let z = self.packed.parts(0..m);
+        for (j, pair) in out.chunks_exact_mut(2).take(z.len()).enumerate() {
+            let z = z.get(j);
             pair[0] = z.re;
             pair[1] = -z.im;
         }
@@ -328,6 +505,20 @@ mod tests {
             })
     }
 
+    /// Bins `bins` of the real transform of what `fill` writes, as complex values.
+    fn bins_of<T: FftFloat>(
+        fft: &mut RealFft<T>,
+        fill: impl FnOnce(&mut [T]),
+        bins: Range<usize>,
+    ) -> Vec<Complex<T>> {
+        let (mut re, mut im) = (vec![T::zero(); bins.len()], vec![T::zero(); bins.len()]);
+        fft.process(fill, bins, (&mut re, &mut im));
+        re.into_iter()
+            .zip(im)
+            .map(|(r, i)| Complex::new(r, i))
+            .collect()
+    }
+
     /// A deterministic test signal of `n` samples in [-1, 1].
     fn signal(n: usize) -> Vec<f64> {
         (0..n)
@@ -344,8 +535,7 @@ mod tests {
             for bins in [0..n / 2 + 1, 1..n / 2, n / 4..n / 2 + 1, 0..1, 3..3] {
                 let bins = bins.start.min(n / 2 + 1)
                     ..bins.end.min(n / 2 + 1).max(bins.start.min(n / 2 + 1));
-                let mut out = vec![Complex::new(0.0, 0.0); bins.len()];
-                fft.process(|buf| buf.copy_from_slice(&x), bins.clone(), &mut out);
+                let out = bins_of(&mut fft, |buf| buf.copy_from_slice(&x), bins.clone());
                 for (o, k) in out.iter().zip(bins) {
                     let want = dft(&x, k);
                     assert!(
@@ -357,14 +547,13 @@ mod tests {
         }
         // f32 and a partial fill: the rest of the frame is zero.
         let mut fft = RealFft::<f32>::new(16);
-        let mut out = vec![Complex::new(0.0f32, 0.0); 9];
-        fft.process(
+        let out = bins_of(
+            &mut fft,
             |buf| {
                 buf.fill(0.0);
                 buf[..3].fill(1.0)
             },
             0..9,
-            &mut out,
         );
         let x: Vec<f64> = (0..16).map(|i| if i < 3 { 1.0 } else { 0.0 }).collect();
         for (k, o) in out.iter().enumerate() {
@@ -377,8 +566,11 @@ mod tests {
     fn inverse_undoes_the_forward_transform_scaled_by_n() {
         for n in [2usize, 8, 64, 4096] {
             let x = signal(n);
-            let mut spectrum = vec![Complex::new(0.0, 0.0); n / 2 + 1];
-            RealFft::<f64>::new(n).process(|b| b.copy_from_slice(&x), 0..n / 2 + 1, &mut spectrum);
+            let spectrum = bins_of(
+                &mut RealFft::<f64>::new(n),
+                |b| b.copy_from_slice(&x),
+                0..n / 2 + 1,
+            );
             let mut back = vec![0.0; n];
             InverseRealFft::<f64>::new(n).process(&spectrum, &mut back);
             for (i, (&b, &v)) in back.iter().zip(&x).enumerate() {

@@ -7,8 +7,6 @@
 //! precision and rounded to single precision, as librosa does for `float32`
 //! input, and only the current frame is kept.
 
-use rustfft::num_complex::Complex;
-
 use super::rfft::RealFft;
 use super::{window, HOP, N_BINS, N_FFT};
 
@@ -27,7 +25,8 @@ fn analysis_window() -> &'static [f64] {
 pub struct Stft {
     fft: RealFft<f64>,
     window: &'static [f64],
-    spectrum: Vec<Complex<f64>>,
+    /// The last frame's spectrum: real parts, imaginary parts.
+    spectrum: [Vec<f64>; 2],
 }
 
 impl Default for Stft {
@@ -42,7 +41,7 @@ impl Stft {
         Self {
             fft: RealFft::new(N_FFT),
             window: analysis_window(),
-            spectrum: vec![Complex::new(0.0, 0.0); N_BINS],
+            spectrum: [vec![0.0; N_BINS], vec![0.0; N_BINS]],
         }
     }
 
@@ -59,6 +58,7 @@ impl Stft {
         let first = (start + lo as i128).clamp(0, y.len() as i128) as usize;
         let seg = y.get(first..first + (hi - lo)).unwrap_or(&[]);
         let window = self.window;
+        let [re, im] = &mut self.spectrum;
         self.fft.process(
             |input| {
                 input[..lo].fill(0.0);
@@ -68,7 +68,7 @@ impl Stft {
                 }
             },
             0..N_BINS,
-            &mut self.spectrum,
+            (&mut re[..], &mut im[..]),
         );
     }
 
@@ -77,8 +77,9 @@ impl Stft {
     #[inline(always)]
     pub fn magnitude(&self, out: &mut [f32]) {
         // Rounded to complex64 first, as librosa stores the STFT.
-        for (o, c) in out.iter_mut().zip(&self.spectrum) {
-            let (re, im) = (c.re as f32 as f64, c.im as f32 as f64);
+        let [re, im] = &self.spectrum;
+        for ((o, &re), &im) in out.iter_mut().zip(re).zip(im) {
+            let (re, im) = (re as f32 as f64, im as f32 as f64);
             *o = (re * re + im * im).sqrt() as f32;
         }
     }
@@ -98,8 +99,9 @@ impl Stft {
     /// cheaper (no square root).
     #[inline(always)]
     pub fn power_fast(&self, out: &mut [f32]) {
-        for (o, c) in out.iter_mut().zip(&self.spectrum) {
-            *o = (c.re * c.re + c.im * c.im) as f32;
+        let [re, im] = &self.spectrum;
+        for ((o, &re), &im) in out.iter_mut().zip(re).zip(im) {
+            *o = (re * re + im * im) as f32;
         }
     }
 }
