@@ -179,59 +179,44 @@ impl<T: FftFloat> Packed<T> {
 
     /// Bins `forward` of the last transform, and bins `backward` in
     /// reverse order (copied first, so that loops over both read forward
-    /// and vectorise); none for a range reaching past them.
-    #[cfg(not(target_arch = "wasm32"))]
+    /// and vectorise; in WebAssembly into the transform's scratch space);
+    /// none for a range reaching past them.
     #[inline(always)]
     fn with_reversed(
         &mut self,
         forward: Range<usize>,
         backward: Range<usize>,
     ) -> (Parts<'_, T>, Parts<'_, T>) {
-        let src = self.spectrum.get(backward).unwrap_or(&[]);
-        let rev = &mut self.reversed[..src.len()];
-        for (d, &s) in rev.iter_mut().zip(src.iter().rev()) {
-            *d = s;
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let src = self.spectrum.get(backward).unwrap_or(&[]);
+            let rev = &mut self.reversed[..src.len()];
+            reverse_into(rev, src);
+            let bins = self.spectrum.get(forward).unwrap_or(&[]);
+            (Parts { bins }, Parts { bins: rev })
         }
-        let bins = self.spectrum.get(forward).unwrap_or(&[]);
-        (Parts { bins }, Parts { bins: rev })
-    }
-
-    /// Bins `forward` of the last transform, and bins `backward` in
-    /// reverse order (copied first, into the transform's scratch space, so
-    /// that loops over both read forward and vectorise); none for a range
-    /// reaching past them.
-    #[cfg(target_arch = "wasm32")]
-    #[inline(always)]
-    fn with_reversed(
-        &mut self,
-        forward: Range<usize>,
-        backward: Range<usize>,
-    ) -> (Parts<'_, T>, Parts<'_, T>) {
-        let [re, im, rev_re, rev_im] = &mut self.split;
-        let src_re = re.get(backward.clone()).unwrap_or(&[]);
-        let src_im = im.get(backward).unwrap_or(&[]);
-        let n = src_re.len().min(src_im.len());
-        let (rev_re, rev_im) = (&mut rev_re[..n], &mut rev_im[..n]);
-        for (d, &s) in rev_re.iter_mut().zip(src_re.iter().rev()) {
-            *d = s;
-        }
-        for (d, &s) in rev_im.iter_mut().zip(src_im.iter().rev()) {
-            *d = s;
-        }
-        let f_re = re.get(forward.clone()).unwrap_or(&[]);
-        let f_im = im.get(forward).unwrap_or(&[]);
-        let k = f_re.len().min(f_im.len());
-        let fwd = Parts {
-            re: &f_re[..k],
-            im: &f_im[..k],
-        };
-        (
-            fwd,
-            Parts {
+        #[cfg(target_arch = "wasm32")]
+        {
+            let [re, im, rev_re, rev_im] = &mut self.split;
+            let src_re = re.get(backward.clone()).unwrap_or(&[]);
+            let src_im = im.get(backward).unwrap_or(&[]);
+            let n = src_re.len().min(src_im.len());
+            let (rev_re, rev_im) = (&mut rev_re[..n], &mut rev_im[..n]);
+            reverse_into(rev_re, src_re);
+            reverse_into(rev_im, src_im);
+            let f_re = re.get(forward.clone()).unwrap_or(&[]);
+            let f_im = im.get(forward).unwrap_or(&[]);
+            let k = f_re.len().min(f_im.len());
+            let forward = Parts {
+                re: &f_re[..k],
+                im: &f_im[..k],
+            };
+            let backward = Parts {
                 re: rev_re,
                 im: rev_im,
-            },
-        )
+            };
+            (forward, backward)
+        }
     }
 
     /// Bin `k` of the last transform.
@@ -279,6 +264,14 @@ impl<T: Copy> Parts<'_, T> {
         return self.bins[j];
         #[cfg(target_arch = "wasm32")]
         return Complex::new(self.re[j], self.im[j]);
+    }
+}
+
+/// `dst[j] = src[len - 1 - j]` over the shorter of the two.
+#[inline(always)]
+fn reverse_into<T: Copy>(dst: &mut [T], src: &[T]) {
+    for (d, &s) in dst.iter_mut().zip(src.iter().rev()) {
+        *d = s;
     }
 }
 
