@@ -114,7 +114,11 @@ impl<T: FftFloat> Packed<T> {
                 twiddles,
                 input: vec![zero; m],
                 spectrum: vec![zero; m],
-                scratch: vec![zero; fft.get_outofplace_scratch_len()],
+                scratch: vec![
+                    zero;
+                    fft.get_outofplace_scratch_len()
+                        .max(fft.get_immutable_scratch_len())
+                ],
                 reversed: vec![zero; m],
                 fft,
             }
@@ -151,6 +155,29 @@ impl<T: FftFloat> Packed<T> {
                 (tmp_re, tmp_im),
             );
         }
+    }
+
+    /// Transforms `samples` (`n` values, read in pairs) where they lie,
+    /// without copying them into `input` first; `false` (nothing done) if
+    /// they are not `n` values or cannot be read as complex values.
+    #[inline(always)]
+    fn transform_from(&mut self, samples: &[T]) -> bool {
+        let Ok(pairs) = bytemuck::try_cast_slice::<T, Complex<T>>(samples) else {
+            return false;
+        };
+        if samples.len() != self.n {
+            return false;
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        self.fft
+            .process_immutable_with_scratch(pairs, &mut self.spectrum, &mut self.scratch);
+        #[cfg(target_arch = "wasm32")]
+        {
+            let [re, im, tmp_re, tmp_im] = &mut self.split;
+            self.fft
+                .process(bytemuck::cast_slice(pairs), (re, im), (tmp_re, tmp_im));
+        }
+        true
     }
 
     /// Bins `range` of the last transform (none if `range` reaches past
@@ -330,10 +357,29 @@ impl<T: FftFloat> RealFft<T> {
         bins: Range<usize>,
         out: (&mut [T], &mut [T]),
     ) {
-        let m = self.packed.n / 2;
         // The n samples, written in place as n / 2 complex values.
         fill(bytemuck::cast_slice_mut(&mut self.packed.input));
         self.packed.transform();
+        self.split(bins, out);
+    }
+
+    /// [`RealFft::process`] of `frame`, `n` samples already in memory
+    /// (read where they lie; copied first if `frame` is not `n` values or
+    /// not aligned for reading as complex values).
+    #[inline(always)]
+    pub fn process_frame(&mut self, frame: &[T], bins: Range<usize>, out: (&mut [T], &mut [T])) {
+        if self.packed.transform_from(frame) {
+            self.split(bins, out);
+        } else {
+            self.process(|buf| super::copy_padded(frame, 0, buf), bins, out);
+        }
+    }
+
+    /// Bins `bins` of the real spectrum from the last transform (see
+    /// [`RealFft::process`]).
+    #[inline(always)]
+    fn split(&mut self, bins: Range<usize>, out: (&mut [T], &mut [T])) {
+        let m = self.packed.n / 2;
         let bins = bins.start.min(m + 1)..bins.end.min(m + 1);
         let len = bins.len().min(out.0.len()).min(out.1.len());
         let (out_re, out_im) = (&mut out.0[..len], &mut out.1[..len]);
@@ -485,6 +531,7 @@ impl<T: FftFloat> InverseRealFft<T> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::copy_padded;
     use super::*;
 
     /// Direct DFT of a real signal, in f64.
@@ -552,6 +599,26 @@ mod tests {
         for (k, o) in out.iter().enumerate() {
             let want = dft(&x, k);
             assert!((o.re as f64 - want.re).abs() < 1e-5 && (o.im as f64 - want.im).abs() < 1e-5);
+        }
+    }
+
+    #[test]
+    fn frames_in_memory_transform_like_filled_ones() {
+        let x: Vec<f32> = signal(70).iter().map(|&v| v as f32).collect();
+        let mut fft = RealFft::<f32>::new(32);
+        let bins = 3..17;
+        // At even and odd offsets, and a short frame (zero-padded).
+        for (start, len) in [(0, 32), (7, 32), (38, 32), (50, 20)] {
+            let frame = &x[start..start + len];
+            let want = bins_of(&mut fft, |buf| copy_padded(frame, 0, buf), bins.clone());
+            let (mut re, mut im) = (vec![0.0; bins.len()], vec![0.0; bins.len()]);
+            fft.process_frame(frame, bins.clone(), (&mut re, &mut im));
+            let got: Vec<Complex<f32>> = re
+                .into_iter()
+                .zip(im)
+                .map(|(r, i)| Complex::new(r, i))
+                .collect();
+            assert_eq!(got, want, "start {start}, length {len}");
         }
     }
 
