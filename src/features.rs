@@ -257,11 +257,16 @@ pub fn check(samples: &[f32], sample_rate: u32) -> Result<(), Error> {
     if samples.is_empty() {
         return Err(Error::Empty);
     }
-    // One pass over the samples for both checks.
-    if let Some(index) = samples
-        .iter()
-        .position(|s| s.is_nan() || s.abs() > MAX_AMPLITUDE)
-    {
+    // One pass over the samples for both checks, a block at a time without
+    // early exit, so that it vectorises.
+    const BLOCK: usize = 256;
+    let bad = |s: &f32| s.is_nan() | (s.abs() > MAX_AMPLITUDE);
+    let first_bad = samples
+        .chunks(BLOCK)
+        .enumerate()
+        .find(|(_, block)| block.iter().fold(false, |any, s| any | bad(s)))
+        .and_then(|(b, block)| Some(b * BLOCK + block.iter().position(bad)?));
+    if let Some(index) = first_bad {
         let value = samples[index];
         return Err(if value.is_finite() {
             Error::TooLoud { index, value }

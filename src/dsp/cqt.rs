@@ -254,11 +254,19 @@ impl CqtPlan {
                                 let first = ((b0 + lane) * oct.hop) as isize
                                     - (oct.n_fft / 2) as isize
                                     - (start >> i) as isize;
-                                fft.process(
-                                    |buf| copy_padded(x, first, buf),
-                                    oct.band.clone(),
-                                    (&mut spec_re[..], &mut spec_im[..]),
-                                );
+                                let out = (&mut spec_re[..], &mut spec_im[..]);
+                                // Frames inside the signal are read where they lie.
+                                let inside = usize::try_from(first)
+                                    .ok()
+                                    .and_then(|a| x.get(a..a.checked_add(oct.n_fft)?));
+                                match inside {
+                                    Some(frame) => fft.process_frame(frame, oct.band.clone(), out),
+                                    None => fft.process(
+                                        |buf| copy_padded(x, first, buf),
+                                        oct.band.clone(),
+                                        out,
+                                    ),
+                                }
                                 for ((r, &v), (m, &w)) in band_re
                                     .iter_mut()
                                     .zip(spec_re.iter())

@@ -12,18 +12,19 @@ pub const HOP: usize = 512;
 pub const N_BINS: usize = N_FFT / 2 + 1;
 
 /// Copies `x[first..first + out.len()]` into `out`, zero outside `x`.
-pub(crate) fn copy_padded(x: &[f32], first: isize, out: &mut [f32]) {
+pub(crate) fn copy_padded<T: bytemuck::Zeroable + Copy>(x: &[T], first: isize, out: &mut [T]) {
+    let zero = T::zeroed();
     let n = out.len() as isize;
     let lo = first.clamp(0, x.len() as isize);
     let hi = (first + n).clamp(0, x.len() as isize);
     if lo >= hi {
-        out.fill(0.0);
+        out.fill(zero);
         return;
     }
     let (a, b) = ((lo - first) as usize, (hi - first) as usize);
-    out[..a].fill(0.0);
+    out[..a].fill(zero);
     out[a..b].copy_from_slice(&x[lo as usize..hi as usize]);
-    out[b..].fill(0.0);
+    out[b..].fill(zero);
 }
 
 /// `exp(i (phase + n step))` for n = 0, 1, ...: a rotation recurrence,

@@ -114,7 +114,11 @@ impl<T: FftFloat> Packed<T> {
                 twiddles,
                 input: vec![zero; m],
                 spectrum: vec![zero; m],
-                scratch: vec![zero; fft.get_outofplace_scratch_len()],
+                scratch: vec![
+                    zero;
+                    fft.get_outofplace_scratch_len()
+                        .max(fft.get_immutable_scratch_len())
+                ],
                 reversed: vec![zero; m],
                 fft,
             }
@@ -153,6 +157,29 @@ impl<T: FftFloat> Packed<T> {
         }
     }
 
+    /// Transforms `samples` (`n` values, read in pairs) where they lie,
+    /// without copying them into `input` first; `false` (nothing done) if
+    /// they are not `n` values or cannot be read as complex values.
+    #[inline(always)]
+    fn transform_from(&mut self, samples: &[T]) -> bool {
+        let Ok(pairs) = bytemuck::try_cast_slice::<T, Complex<T>>(samples) else {
+            return false;
+        };
+        if samples.len() != self.n {
+            return false;
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        self.fft
+            .process_immutable_with_scratch(pairs, &mut self.spectrum, &mut self.scratch);
+        #[cfg(target_arch = "wasm32")]
+        {
+            let [re, im, tmp_re, tmp_im] = &mut self.split;
+            self.fft
+                .process(bytemuck::cast_slice(pairs), (re, im), (tmp_re, tmp_im));
+        }
+        true
+    }
+
     /// Bins `range` of the last transform (none if `range` reaches past
     /// them), read by index.
     #[cfg(not(target_arch = "wasm32"))]
@@ -179,59 +206,44 @@ impl<T: FftFloat> Packed<T> {
 
     /// Bins `forward` of the last transform, and bins `backward` in
     /// reverse order (copied first, so that loops over both read forward
-    /// and vectorise); none for a range reaching past them.
-    #[cfg(not(target_arch = "wasm32"))]
+    /// and vectorise; in WebAssembly into the transform's scratch space);
+    /// none for a range reaching past them.
     #[inline(always)]
     fn with_reversed(
         &mut self,
         forward: Range<usize>,
         backward: Range<usize>,
     ) -> (Parts<'_, T>, Parts<'_, T>) {
-        let src = self.spectrum.get(backward).unwrap_or(&[]);
-        let rev = &mut self.reversed[..src.len()];
-        for (d, &s) in rev.iter_mut().zip(src.iter().rev()) {
-            *d = s;
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let src = self.spectrum.get(backward).unwrap_or(&[]);
+            let rev = &mut self.reversed[..src.len()];
+            reverse_into(rev, src);
+            let bins = self.spectrum.get(forward).unwrap_or(&[]);
+            (Parts { bins }, Parts { bins: rev })
         }
-        let bins = self.spectrum.get(forward).unwrap_or(&[]);
-        (Parts { bins }, Parts { bins: rev })
-    }
-
-    /// Bins `forward` of the last transform, and bins `backward` in
-    /// reverse order (copied first, into the transform's scratch space, so
-    /// that loops over both read forward and vectorise); none for a range
-    /// reaching past them.
-    #[cfg(target_arch = "wasm32")]
-    #[inline(always)]
-    fn with_reversed(
-        &mut self,
-        forward: Range<usize>,
-        backward: Range<usize>,
-    ) -> (Parts<'_, T>, Parts<'_, T>) {
-        let [re, im, rev_re, rev_im] = &mut self.split;
-        let src_re = re.get(backward.clone()).unwrap_or(&[]);
-        let src_im = im.get(backward).unwrap_or(&[]);
-        let n = src_re.len().min(src_im.len());
-        let (rev_re, rev_im) = (&mut rev_re[..n], &mut rev_im[..n]);
-        for (d, &s) in rev_re.iter_mut().zip(src_re.iter().rev()) {
-            *d = s;
-        }
-        for (d, &s) in rev_im.iter_mut().zip(src_im.iter().rev()) {
-            *d = s;
-        }
-        let f_re = re.get(forward.clone()).unwrap_or(&[]);
-        let f_im = im.get(forward).unwrap_or(&[]);
-        let k = f_re.len().min(f_im.len());
-        let fwd = Parts {
-            re: &f_re[..k],
-            im: &f_im[..k],
-        };
-        (
-            fwd,
-            Parts {
+        #[cfg(target_arch = "wasm32")]
+        {
+            let [re, im, rev_re, rev_im] = &mut self.split;
+            let src_re = re.get(backward.clone()).unwrap_or(&[]);
+            let src_im = im.get(backward).unwrap_or(&[]);
+            let n = src_re.len().min(src_im.len());
+            let (rev_re, rev_im) = (&mut rev_re[..n], &mut rev_im[..n]);
+            reverse_into(rev_re, src_re);
+            reverse_into(rev_im, src_im);
+            let f_re = re.get(forward.clone()).unwrap_or(&[]);
+            let f_im = im.get(forward).unwrap_or(&[]);
+            let k = f_re.len().min(f_im.len());
+            let forward = Parts {
+                re: &f_re[..k],
+                im: &f_im[..k],
+            };
+            let backward = Parts {
                 re: rev_re,
                 im: rev_im,
-            },
-        )
+            };
+            (forward, backward)
+        }
     }
 
     /// Bin `k` of the last transform.
@@ -279,6 +291,14 @@ impl<T: Copy> Parts<'_, T> {
         return self.bins[j];
         #[cfg(target_arch = "wasm32")]
         return Complex::new(self.re[j], self.im[j]);
+    }
+}
+
+/// `dst[j] = src[len - 1 - j]` over the shorter of the two.
+#[inline(always)]
+fn reverse_into<T: Copy>(dst: &mut [T], src: &[T]) {
+    for (d, &s) in dst.iter_mut().zip(src.iter().rev()) {
+        *d = s;
     }
 }
 
@@ -337,10 +357,29 @@ impl<T: FftFloat> RealFft<T> {
         bins: Range<usize>,
         out: (&mut [T], &mut [T]),
     ) {
-        let m = self.packed.n / 2;
         // The n samples, written in place as n / 2 complex values.
         fill(bytemuck::cast_slice_mut(&mut self.packed.input));
         self.packed.transform();
+        self.split(bins, out);
+    }
+
+    /// [`RealFft::process`] of `frame`, `n` samples already in memory
+    /// (read where they lie; copied first if `frame` is not `n` values or
+    /// not aligned for reading as complex values).
+    #[inline(always)]
+    pub fn process_frame(&mut self, frame: &[T], bins: Range<usize>, out: (&mut [T], &mut [T])) {
+        if self.packed.transform_from(frame) {
+            self.split(bins, out);
+        } else {
+            self.process(|buf| super::copy_padded(frame, 0, buf), bins, out);
+        }
+    }
+
+    /// Bins `bins` of the real spectrum from the last transform (see
+    /// [`RealFft::process`]).
+    #[inline(always)]
+    fn split(&mut self, bins: Range<usize>, out: (&mut [T], &mut [T])) {
+        let m = self.packed.n / 2;
         let bins = bins.start.min(m + 1)..bins.end.min(m + 1);
         let len = bins.len().min(out.0.len()).min(out.1.len());
         let (out_re, out_im) = (&mut out.0[..len], &mut out.1[..len]);
@@ -492,6 +531,7 @@ impl<T: FftFloat> InverseRealFft<T> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::copy_padded;
     use super::*;
 
     /// Direct DFT of a real signal, in f64.
@@ -559,6 +599,26 @@ mod tests {
         for (k, o) in out.iter().enumerate() {
             let want = dft(&x, k);
             assert!((o.re as f64 - want.re).abs() < 1e-5 && (o.im as f64 - want.im).abs() < 1e-5);
+        }
+    }
+
+    #[test]
+    fn frames_in_memory_transform_like_filled_ones() {
+        let x: Vec<f32> = signal(70).iter().map(|&v| v as f32).collect();
+        let mut fft = RealFft::<f32>::new(32);
+        let bins = 3..17;
+        // At even and odd offsets, and a short frame (zero-padded).
+        for (start, len) in [(0, 32), (7, 32), (38, 32), (50, 20)] {
+            let frame = &x[start..start + len];
+            let want = bins_of(&mut fft, |buf| copy_padded(frame, 0, buf), bins.clone());
+            let (mut re, mut im) = (vec![0.0; bins.len()], vec![0.0; bins.len()]);
+            fft.process_frame(frame, bins.clone(), (&mut re, &mut im));
+            let got: Vec<Complex<f32>> = re
+                .into_iter()
+                .zip(im)
+                .map(|(r, i)| Complex::new(r, i))
+                .collect();
+            assert_eq!(got, want, "start {start}, length {len}");
         }
     }
 
