@@ -4,7 +4,7 @@
 //!
 //! soxr's 2:1 decimation is a linear-phase FIR filter applied to the
 //! zero-extended input and sampled at even positions; its taps were measured
-//! from soxr itself (see [`super::decimate_taps`]). The filter runs as an
+//! from soxr itself (see `decimate_taps.rs`). The filter runs as an
 //! FFT overlap-save convolution that only synthesises the even outputs.
 
 use std::cell::RefCell;
@@ -143,7 +143,11 @@ fn halve_body(x: &[f32], b: &mut Blocks) -> Vec<f32> {
         // k = 0 pairs Z[0] with itself; then Z[k] with Z[m - k].
         b.folded[0] = b.forward.at(0) * p[0] + b.forward.at(0).conj() * q[0];
         let (lo, hi) = b.forward.with_reversed(1..m / 2 + 1, m / 2..m);
-        let n = lo.len().min(hi.len()).min(p.len() - 1).min(q.len() - 1);
+        let n = lo
+            .len()
+            .min(hi.len())
+            .min(p.len().saturating_sub(1))
+            .min(q.len().saturating_sub(1));
         let (v, p, q) = (&mut b.folded[1..][..n], &p[1..][..n], &q[1..][..n]);
         for j in 0..n {
             v[j] = lo.get(j) * p[j] + hi.get(j).conj() * q[j];

@@ -256,9 +256,9 @@ impl<T: FftFloat> Packed<T> {
     }
 }
 
-/// A run of consecutive bins of a [`Packed`] transform, read by index (in
-/// WebAssembly from separate real and imaginary parts, so that loops over
-/// it vectorise).
+/// A run of consecutive bins of the complex FFT inside [`RealFft`] and
+/// [`PairedFft`], read by index (in WebAssembly from separate real and
+/// imaginary parts, so that loops over it vectorise).
 pub struct Parts<'a, T> {
     #[cfg(not(target_arch = "wasm32"))]
     bins: &'a [Complex<T>],
