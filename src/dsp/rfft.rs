@@ -70,14 +70,12 @@ macro_rules! shared_planner {
 
 shared_planner!(f32, f64);
 
-/// What both real transforms of `n` samples hold: the complex transform of
+/// What the real transforms of `n` samples share: the complex transform of
 /// `n / 2` points (rustfft natively, [`SplitFft`] in WebAssembly) with its
-/// buffers, and the twiddles that split its spectrum into the real one.
+/// buffers.
 struct Packed<T: FftFloat> {
     /// Number of real samples.
     n: usize,
-    /// `scale * exp(sign * 2 pi i k / n)`, as given to [`Packed::new`].
-    twiddles: Vec<Complex<T>>,
     /// The transform's input (for a real transform, the samples in pairs).
     input: Vec<Complex<T>>,
     #[cfg(not(target_arch = "wasm32"))]
@@ -99,19 +97,16 @@ struct Packed<T: FftFloat> {
 }
 
 impl<T: FftFloat> Packed<T> {
-    /// For `n` real samples (`n` even, at least 2) and `count` twiddles
-    /// `scale * exp(sign * 2 pi i k / n)`.
-    fn new(n: usize, sign: f64, count: usize, scale: f64) -> Self {
+    /// For `n` real samples (`n` even, at least 2).
+    fn new(n: usize) -> Self {
         let n = n.max(2) & !1;
         let m = n / 2;
-        let twiddles = twiddles(n, sign, count, scale);
         let zero = Complex::new(T::zero(), T::zero());
         #[cfg(not(target_arch = "wasm32"))]
         {
             let fft = T::forward(m);
             Self {
                 n,
-                twiddles,
                 input: vec![zero; m],
                 spectrum: vec![zero; m],
                 scratch: vec![
@@ -129,7 +124,6 @@ impl<T: FftFloat> Packed<T> {
             let m = fft.len();
             Self {
                 n,
-                twiddles,
                 input: vec![zero; m],
                 split: std::array::from_fn(|_| vec![T::zero(); m]),
                 fft,
@@ -324,7 +318,7 @@ impl<T: FftFloat> RealFft<T> {
     /// WebAssembly `n / 2` must also be a power of two, see
     /// [`FftFloat::forward`]).
     pub fn new(n: usize) -> Self {
-        let packed = Packed::new(n, -1.0, 0, 0.5);
+        let packed = Packed::new(n);
         let w = twiddles::<T>(packed.n, -1.0, packed.n / 2 + 1, 0.5);
         Self {
             packed,
@@ -435,7 +429,7 @@ impl<T: FftFloat> PairedFft<T> {
     /// WebAssembly `n / 2` must also be a power of two).
     pub fn new(n: usize) -> Self {
         Self {
-            packed: Packed::new(n, -1.0, 0, 1.0),
+            packed: Packed::new(n),
         }
     }
 
@@ -471,17 +465,18 @@ impl<T: FftFloat> PairedFft<T> {
 /// samples from bins `0..=n / 2`, whose first and last imaginary parts are
 /// ignored.
 pub struct InverseRealFft<T: FftFloat> {
-    /// Twiddles `exp(2 pi i k / n)` for `k` in `0..n / 2`.
     packed: Packed<T>,
+    /// Twiddles `exp(2 pi i k / n)` for `k` in `0..n / 2`.
+    twiddles: Vec<Complex<T>>,
 }
 
 impl<T: FftFloat> InverseRealFft<T> {
     /// The inverse transform to `n` real samples (`n` even, at least 2; in
     /// WebAssembly `n / 2` must also be a power of two).
     pub fn new(n: usize) -> Self {
-        Self {
-            packed: Packed::new(n, 1.0, n / 2, 1.0),
-        }
+        let packed = Packed::new(n);
+        let twiddles = twiddles(packed.n, 1.0, packed.n / 2, 1.0);
+        Self { packed, twiddles }
     }
 
     /// Writes the `n` samples of the spectrum `bins` (`n / 2 + 1` values;
@@ -499,9 +494,7 @@ impl<T: FftFloat> InverseRealFft<T> {
             let odd = (a - b) * w;
             (even + Complex::new(-odd.im, odd.re)).conj()
         };
-        let Packed {
-            input, twiddles, ..
-        } = &mut self.packed;
+        let (input, twiddles) = (&mut self.packed.input, &self.twiddles);
         let real = |c: Complex<T>| Complex::new(c.re, T::zero());
         input[0] = z(real(bin(0)), real(bin(m)), twiddles[0]);
         let inner = bins.get(1..m).unwrap_or(&[]);
