@@ -297,8 +297,9 @@ impl<T: FftNum + Kernels + bytemuck::Pod> Fft<T> for Forward<T> {
 /// transforms, the portable loops.
 pub trait Kernels: Float {
     /// The first radix-4 stage: outputs `4 p + k` from the interleaved
-    /// complex inputs `p + k m`, `p < m`, with twiddles `tw` (see [`Stage`]),
-    /// using `spare` as scratch; by default [`first4`].
+    /// complex inputs `p + k m`, `p < m`, with twiddles `tw` (`w^p`, `w^2p`,
+    /// `w^3p`, real and imaginary parts, `w = exp(-2 pi i / 4m)`), using
+    /// `spare` as scratch; by default the portable loops.
     fn first4(
         x: &[Self],
         tw: &[Vec<Self>; 6],
@@ -310,7 +311,7 @@ pub trait Kernels: Float {
     }
 
     /// A later radix-4 stage of stride `s`, where this build has a kernel
-    /// for it; false, by default, leaves it to [`Stage::run`]'s loop.
+    /// for it; false, by default, leaves it to the portable loop.
     fn radix4(
         _s: usize,
         _m: usize,
