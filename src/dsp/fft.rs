@@ -6,7 +6,9 @@
 //! natural order, and its inner loop runs over contiguous elements of
 //! separate real and imaginary arrays, so it vectorises without shuffles;
 //! only the first stage, which reads interleaved input and interleaves its
-//! four outputs, needs them.
+//! four outputs, needs them. In WebAssembly the first two stages run in
+//! explicit SIMD code ([`Kernels`]), the others in the compiler's
+//! vectorised loops.
 //! This is the WebAssembly build's FFT, behind rustfft's [`Fft`] trait
 //! ([`Forward`]): rustfft's planner, which handles every size with kernels
 //! for each, would be most of the module's code (see `BENCHMARKS.md`).
@@ -33,7 +35,7 @@ pub struct SplitFft<T> {
     stages: Vec<Stage<T>>,
 }
 
-impl<T: Float> SplitFft<T> {
+impl<T: Kernels> SplitFft<T> {
     /// The transform of `n` points, rounded up to a power of two
     /// ([`SplitFft::len`]; every caller here asks for a power of two).
     pub fn new(n: usize) -> Self {
@@ -108,7 +110,7 @@ impl<T: Float> SplitFft<T> {
     }
 }
 
-impl<T: Float> Stage<T> {
+impl<T: Kernels> Stage<T> {
     /// The first stage (stride 1), reading interleaved complex values and
     /// using `spare` (real and imaginary parts) as scratch space.
     #[inline(never)]
@@ -118,39 +120,13 @@ impl<T: Float> Stage<T> {
             (yr[1], yi[1]) = (x[0] - x[2], x[1] - x[3]);
             return;
         }
-        // Outputs 4p + k from inputs p + k m, in two loops that each
-        // vectorise over p: the butterflies into `spare` as four contiguous
-        // rows (row k at k m), then the rows interleaved into `y`.
-        let m = self.len / 4;
-        let [w1r, w1i, w2r, w2i, w3r, w3i] = &self.twiddles;
-        let x = &x[..8 * m];
-        let (yr, yi) = (&mut yr[..4 * m], &mut yi[..4 * m]);
-        let (s0r, rest) = spare_r[..4 * m].split_at_mut(m);
-        let (s1r, rest) = rest.split_at_mut(m);
-        let (s2r, s3r) = rest.split_at_mut(m);
-        let (s0i, rest) = spare_i[..4 * m].split_at_mut(m);
-        let (s1i, rest) = rest.split_at_mut(m);
-        let (s2i, s3i) = rest.split_at_mut(m);
-        let (xa, rest) = x.split_at(2 * m);
-        let (xb, rest) = rest.split_at(2 * m);
-        let (xc, xd) = rest.split_at(2 * m);
-        for p in 0..m {
-            let tw = [w1r[p], w1i[p], w2r[p], w2i[p], w3r[p], w3i[p]];
-            let at = |v: &[T]| (v[2 * p], v[2 * p + 1]);
-            let y = butterfly(at(xa), at(xb), at(xc), at(xd), tw);
-            (s0r[p], s0i[p]) = y[0];
-            (s1r[p], s1i[p]) = y[1];
-            (s2r[p], s2i[p]) = y[2];
-            (s3r[p], s3i[p]) = y[3];
-        }
-        for (p, (or, oi)) in yr
-            .chunks_exact_mut(4)
-            .zip(yi.chunks_exact_mut(4))
-            .enumerate()
-        {
-            or.copy_from_slice(&[s0r[p], s1r[p], s2r[p], s3r[p]]);
-            oi.copy_from_slice(&[s0i[p], s1i[p], s2i[p], s3i[p]]);
-        }
+        T::first4(
+            x,
+            &self.twiddles,
+            self.len / 4,
+            (yr, yi),
+            (spare_r, spare_i),
+        );
     }
 
     /// `y = stage(x)`: output `q + s (4 p + k)` from inputs `q + s (p + k m)`.
@@ -175,6 +151,9 @@ impl<T: Float> Stage<T> {
             return;
         }
         let m = self.len / 4;
+        if T::radix4(s, m, &self.twiddles, (xr, xi), (yr, yi)) {
+            return;
+        }
         let [w1r, w1i, w2r, w2i, w3r, w3i] = &self.twiddles;
         let quarter = s * m;
         for p in 0..m {
@@ -237,7 +216,7 @@ impl<T> Forward<T> {
     }
 }
 
-impl<T: FftNum + Float + bytemuck::Pod> Forward<T> {
+impl<T: FftNum + Kernels + bytemuck::Pod> Forward<T> {
     /// Transforms one buffer of `n` values in place; `scratch` holds `2 n`
     /// values, used as four arrays of `n` reals.
     #[inline(always)]
@@ -270,7 +249,7 @@ impl<T> Direction for Forward<T> {
     }
 }
 
-impl<T: FftNum + Float + bytemuck::Pod> Fft<T> for Forward<T> {
+impl<T: FftNum + Kernels + bytemuck::Pod> Fft<T> for Forward<T> {
     fn process_with_scratch(&self, buffer: &mut [Complex<T>], scratch: &mut [Complex<T>]) {
         let n = self.fft.n;
         if scratch.len() >= 2 * n {
@@ -313,9 +292,325 @@ impl<T: FftNum + Float + bytemuck::Pod> Fft<T> for Forward<T> {
     }
 }
 
+/// Floats of the transform, with the stages that WebAssembly runs in
+/// explicit SIMD code (see the `simd` module); natively, where rustfft
+/// transforms, the portable loops.
+pub trait Kernels: Float {
+    /// The first radix-4 stage: outputs `4 p + k` from the interleaved
+    /// complex inputs `p + k m`, `p < m`, with twiddles `tw` (`w^p`, `w^2p`,
+    /// `w^3p`, real and imaginary parts, `w = exp(-2 pi i / 4m)`), using
+    /// `spare` as scratch; by default the portable loops.
+    fn first4(
+        x: &[Self],
+        tw: &[Vec<Self>; 6],
+        m: usize,
+        y: (&mut [Self], &mut [Self]),
+        spare: (&mut [Self], &mut [Self]),
+    ) {
+        first4(x, tw, m, y, spare)
+    }
+
+    /// A later radix-4 stage of stride `s`, where this build has a kernel
+    /// for it; false, by default, leaves it to the portable loop.
+    fn radix4(
+        _s: usize,
+        _m: usize,
+        _tw: &[Vec<Self>; 6],
+        _x: (&[Self], &[Self]),
+        _y: (&mut [Self], &mut [Self]),
+    ) -> bool {
+        false
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Kernels for f32 {}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Kernels for f64 {}
+
+/// [`Kernels::first4`] in two loops that each vectorise over `p`: the
+/// butterflies into `spare` as four contiguous rows (row k at k m), then
+/// the rows interleaved into `y`.
+fn first4<T: Float>(
+    x: &[T],
+    tw: &[Vec<T>; 6],
+    m: usize,
+    y: (&mut [T], &mut [T]),
+    spare: (&mut [T], &mut [T]),
+) {
+    let [w1r, w1i, w2r, w2i, w3r, w3i] = tw;
+    let x = &x[..8 * m];
+    let (yr, yi) = (&mut y.0[..4 * m], &mut y.1[..4 * m]);
+    let (s0r, rest) = spare.0[..4 * m].split_at_mut(m);
+    let (s1r, rest) = rest.split_at_mut(m);
+    let (s2r, s3r) = rest.split_at_mut(m);
+    let (s0i, rest) = spare.1[..4 * m].split_at_mut(m);
+    let (s1i, rest) = rest.split_at_mut(m);
+    let (s2i, s3i) = rest.split_at_mut(m);
+    let (xa, rest) = x.split_at(2 * m);
+    let (xb, rest) = rest.split_at(2 * m);
+    let (xc, xd) = rest.split_at(2 * m);
+    for p in 0..m {
+        let tw = [w1r[p], w1i[p], w2r[p], w2i[p], w3r[p], w3i[p]];
+        let at = |v: &[T]| (v[2 * p], v[2 * p + 1]);
+        let y = butterfly(at(xa), at(xb), at(xc), at(xd), tw);
+        (s0r[p], s0i[p]) = y[0];
+        (s1r[p], s1i[p]) = y[1];
+        (s2r[p], s2i[p]) = y[2];
+        (s3r[p], s3i[p]) = y[3];
+    }
+    for (out, rows) in [(yr, [&*s0r, s1r, s2r, s3r]), (yi, [&*s0i, s1i, s2i, s3i])] {
+        for (p, o) in out.chunks_exact_mut(4).enumerate() {
+            o.copy_from_slice(&rows.map(|r| r[p]));
+        }
+    }
+}
+
+/// WebAssembly's kernels, on 128-bit registers through [`butterfly`]:
+/// - the first stage in one pass over blocks of `p`: inputs split into real
+///   and imaginary parts by shuffles, outputs transposed into place by
+///   shuffles (the compiler leaves [`first4`]'s interleave scalar);
+/// - the stride-4 stage (the second): one register of `f32` per row, where
+///   the compiler's loop spends more on its set-up than on the butterfly.
+///   Longer strides are faster in the compiler's own loop.
+#[cfg(target_arch = "wasm32")]
+mod simd {
+    use core::arch::wasm32::*;
+    use std::marker::PhantomData;
+    use std::ops::{Add, Mul, Sub};
+
+    use super::{butterfly, first4, sums, Kernels};
+
+    /// A float type's SIMD register: `L` lanes and their operations.
+    trait Lane: bytemuck::Pod + super::Float {
+        const L: usize;
+        fn vadd(a: v128, b: v128) -> v128;
+        fn vsub(a: v128, b: v128) -> v128;
+        fn vmul(a: v128, b: v128) -> v128;
+        fn splat(v: Self) -> v128;
+        /// Real and imaginary parts of `L` interleaved complex values held
+        /// in two registers.
+        fn split(lo: v128, hi: v128) -> (v128, v128);
+        /// Four rows of `L` lanes as `L` groups of four, in order.
+        fn transpose(rows: [v128; 4]) -> [v128; 4];
+    }
+
+    impl Lane for f32 {
+        const L: usize = 4;
+        fn vadd(a: v128, b: v128) -> v128 {
+            f32x4_add(a, b)
+        }
+        fn vsub(a: v128, b: v128) -> v128 {
+            f32x4_sub(a, b)
+        }
+        fn vmul(a: v128, b: v128) -> v128 {
+            f32x4_mul(a, b)
+        }
+        fn splat(v: f32) -> v128 {
+            f32x4_splat(v)
+        }
+        fn split(lo: v128, hi: v128) -> (v128, v128) {
+            (
+                i32x4_shuffle::<0, 2, 4, 6>(lo, hi),
+                i32x4_shuffle::<1, 3, 5, 7>(lo, hi),
+            )
+        }
+        fn transpose([a, b, c, d]: [v128; 4]) -> [v128; 4] {
+            // (a0 b0 a1 b1), (c0 d0 c1 d1), (a2 b2 a3 b3), (c2 d2 c3 d3).
+            let ab01 = i32x4_shuffle::<0, 4, 1, 5>(a, b);
+            let cd01 = i32x4_shuffle::<0, 4, 1, 5>(c, d);
+            let ab23 = i32x4_shuffle::<2, 6, 3, 7>(a, b);
+            let cd23 = i32x4_shuffle::<2, 6, 3, 7>(c, d);
+            [
+                i64x2_shuffle::<0, 2>(ab01, cd01),
+                i64x2_shuffle::<1, 3>(ab01, cd01),
+                i64x2_shuffle::<0, 2>(ab23, cd23),
+                i64x2_shuffle::<1, 3>(ab23, cd23),
+            ]
+        }
+    }
+
+    impl Lane for f64 {
+        const L: usize = 2;
+        fn vadd(a: v128, b: v128) -> v128 {
+            f64x2_add(a, b)
+        }
+        fn vsub(a: v128, b: v128) -> v128 {
+            f64x2_sub(a, b)
+        }
+        fn vmul(a: v128, b: v128) -> v128 {
+            f64x2_mul(a, b)
+        }
+        fn splat(v: f64) -> v128 {
+            f64x2_splat(v)
+        }
+        fn split(lo: v128, hi: v128) -> (v128, v128) {
+            (i64x2_shuffle::<0, 2>(lo, hi), i64x2_shuffle::<1, 3>(lo, hi))
+        }
+        fn transpose([a, b, c, d]: [v128; 4]) -> [v128; 4] {
+            [
+                i64x2_shuffle::<0, 2>(a, b),
+                i64x2_shuffle::<0, 2>(c, d),
+                i64x2_shuffle::<1, 3>(a, b),
+                i64x2_shuffle::<1, 3>(c, d),
+            ]
+        }
+    }
+
+    /// A register of `T` lanes with lane-wise arithmetic, so that the
+    /// generic [`butterfly`] runs on it.
+    #[derive(Clone, Copy)]
+    struct V<T>(v128, PhantomData<T>);
+
+    impl<T: Lane> Add for V<T> {
+        type Output = Self;
+        #[inline(always)]
+        fn add(self, o: Self) -> Self {
+            V(T::vadd(self.0, o.0), PhantomData)
+        }
+    }
+    impl<T: Lane> Sub for V<T> {
+        type Output = Self;
+        #[inline(always)]
+        fn sub(self, o: Self) -> Self {
+            V(T::vsub(self.0, o.0), PhantomData)
+        }
+    }
+    impl<T: Lane> Mul for V<T> {
+        type Output = Self;
+        #[inline(always)]
+        fn mul(self, o: Self) -> Self {
+            V(T::vmul(self.0, o.0), PhantomData)
+        }
+    }
+
+    /// The register holding `v[at..at + L]` (zeros past the end, which the
+    /// callers' bounds rule out).
+    #[inline(always)]
+    fn load<T: Lane>(v: &[T], at: usize) -> v128 {
+        v.get(at..at + T::L)
+            .and_then(|v| bytemuck::try_pod_read_unaligned(bytemuck::cast_slice(v)).ok())
+            .unwrap_or(u64x2(0, 0))
+    }
+
+    /// [`Kernels::first4`]; the portable [`first4`] unless `m` is a whole
+    /// number of registers.
+    #[inline(always)]
+    fn first4_simd<T: Lane>(
+        x: &[T],
+        tw: &[Vec<T>; 6],
+        m: usize,
+        y: (&mut [T], &mut [T]),
+        spare: (&mut [T], &mut [T]),
+    ) {
+        let l = T::L;
+        if !m.is_multiple_of(l) || x.len() < 8 * m || y.0.len() < 4 * m || y.1.len() < 4 * m {
+            return first4(x, tw, m, y, spare);
+        }
+        let (xa, rest) = x.split_at(2 * m);
+        let (xb, rest) = rest.split_at(2 * m);
+        let (xc, xd) = rest.split_at(2 * m);
+        let blocks = y.0[..4 * m]
+            .chunks_exact_mut(4 * l)
+            .zip(y.1[..4 * m].chunks_exact_mut(4 * l));
+        for (j, (yr, yi)) in blocks.enumerate() {
+            let p = j * l;
+            let at = |v: &[T]| {
+                let (re, im) = T::split(load(v, 2 * p), load(v, 2 * p + l));
+                (V::<T>(re, PhantomData), V(im, PhantomData))
+            };
+            let tw = std::array::from_fn(|k| V::<T>(load(&tw[k], p), PhantomData));
+            let out = butterfly(at(xa), at(xb), at(xc), at(xd), tw);
+            let re = T::transpose(out.map(|(r, _)| r.0));
+            let im = T::transpose(out.map(|(_, i)| i.0));
+            yr.copy_from_slice(bytemuck::cast_slice(&re));
+            yi.copy_from_slice(bytemuck::cast_slice(&im));
+        }
+    }
+
+    /// The stride-4 stage of [`Kernels::radix4`]; false for other strides.
+    #[inline(always)]
+    fn radix4_simd<T: Lane>(
+        s: usize,
+        m: usize,
+        tw: &[Vec<T>; 6],
+        x: (&[T], &[T]),
+        y: (&mut [T], &mut [T]),
+    ) -> bool {
+        let l = T::L;
+        let quarter = s * m;
+        if s != 4 || !s.is_multiple_of(l) || x.0.len() < 4 * quarter || x.1.len() < 4 * quarter {
+            return false;
+        }
+        let v = |r: v128| V::<T>(r, PhantomData);
+        let blocks = y.0[..4 * quarter]
+            .chunks_exact_mut(4 * s)
+            .zip(y.1[..4 * quarter].chunks_exact_mut(4 * s));
+        for (p, (yr, yi)) in blocks.enumerate() {
+            let w: [V<T>; 6] =
+                std::array::from_fn(|k| v(T::splat(tw[k].get(p).copied().unwrap_or_else(T::zero))));
+            let at = |k: usize| s * p + k * quarter;
+            for q in (0..s).step_by(l) {
+                let ld = |k: usize| (v(load(x.0, at(k) + q)), v(load(x.1, at(k) + q)));
+                let out = if p == 0 {
+                    sums(ld(0), ld(1), ld(2), ld(3))
+                } else {
+                    butterfly(ld(0), ld(1), ld(2), ld(3), w)
+                };
+                for (k, (re, im)) in out.iter().enumerate() {
+                    store(yr, k * s + q, re.0);
+                    store(yi, k * s + q, im.0);
+                }
+            }
+        }
+        true
+    }
+
+    /// Writes `r` to `v[at..at + L]` (nothing past the end, which the
+    /// callers' bounds rule out).
+    #[inline(always)]
+    fn store<T: Lane>(v: &mut [T], at: usize, r: v128) {
+        if let Some(v) = v.get_mut(at..at + T::L) {
+            v.copy_from_slice(bytemuck::cast_slice(&[r]));
+        }
+    }
+
+    macro_rules! kernels {
+        ($($t:ty),*) => {$(
+            impl Kernels for $t {
+                fn first4(
+                    x: &[$t],
+                    tw: &[Vec<$t>; 6],
+                    m: usize,
+                    y: (&mut [$t], &mut [$t]),
+                    spare: (&mut [$t], &mut [$t]),
+                ) {
+                    first4_simd(x, tw, m, y, spare)
+                }
+
+                fn radix4(
+                    s: usize,
+                    m: usize,
+                    tw: &[Vec<$t>; 6],
+                    x: (&[$t], &[$t]),
+                    y: (&mut [$t], &mut [$t]),
+                ) -> bool {
+                    radix4_simd(s, m, tw, x, y)
+                }
+            }
+        )*};
+    }
+
+    kernels!(f32, f64);
+}
+
 /// The 4-point DFT of `(a, b, c, d)`: a radix-4 butterfly without twiddles.
 #[inline(always)]
-fn sums<T: Float>(a: (T, T), b: (T, T), c: (T, T), d: (T, T)) -> [(T, T); 4] {
+fn sums<T>(a: (T, T), b: (T, T), c: (T, T), d: (T, T)) -> [(T, T); 4]
+where
+    T: Copy + std::ops::Add<Output = T> + std::ops::Sub<Output = T>,
+{
     let (apc_r, apc_i) = (a.0 + c.0, a.1 + c.1);
     let (amc_r, amc_i) = (a.0 - c.0, a.1 - c.1);
     let (bpd_r, bpd_i) = (b.0 + d.0, b.1 + d.1);
@@ -333,7 +628,10 @@ fn sums<T: Float>(a: (T, T), b: (T, T), c: (T, T), d: (T, T)) -> [(T, T); 4] {
 /// 3 multiplied by the twiddles `tw` (`w^p`, `w^2p`, `w^3p`, real and
 /// imaginary parts).
 #[inline(always)]
-fn butterfly<T: Float>(a: (T, T), b: (T, T), c: (T, T), d: (T, T), tw: [T; 6]) -> [(T, T); 4] {
+fn butterfly<T>(a: (T, T), b: (T, T), c: (T, T), d: (T, T), tw: [T; 6]) -> [(T, T); 4]
+where
+    T: Copy + std::ops::Add<Output = T> + std::ops::Sub<Output = T> + std::ops::Mul<Output = T>,
+{
     let [y0, u1, u2, u3] = sums(a, b, c, d);
     let rot = |u: (T, T), wr: T, wi: T| (u.0 * wr - u.1 * wi, u.0 * wi + u.1 * wr);
     [
@@ -342,88 +640,4 @@ fn butterfly<T: Float>(a: (T, T), b: (T, T), c: (T, T), d: (T, T), tw: [T; 6]) -
         rot(u2, tw[2], tw[3]),
         rot(u3, tw[4], tw[5]),
     ]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn dft(re: &[f64], im: &[f64]) -> (Vec<f64>, Vec<f64>) {
-        let n = re.len();
-        (0..n)
-            .map(|k| {
-                let (mut sr, mut si) = (0.0, 0.0);
-                for j in 0..n {
-                    let p = -2.0 * std::f64::consts::PI * ((k * j) % n) as f64 / n as f64;
-                    let (s, c) = p.sin_cos();
-                    sr += re[j] * c - im[j] * s;
-                    si += re[j] * s + im[j] * c;
-                }
-                (sr, si)
-            })
-            .unzip()
-    }
-
-    #[test]
-    fn matches_a_direct_dft_at_every_size() {
-        let mut seed = 7u32;
-        let mut next = || {
-            seed = seed.wrapping_mul(1664525).wrapping_add(1013904223);
-            (seed >> 8) as f64 / 8388608.0 - 1.0
-        };
-        for k in 0..=13 {
-            let n = 1usize << k;
-            let re: Vec<f64> = (0..n).map(|_| next()).collect();
-            let im: Vec<f64> = (0..n).map(|_| next()).collect();
-            let (want_re, want_im) = dft(&re, &im);
-            let fft = SplitFft::<f64>::new(n);
-            let (mut or, mut oi, mut sr, mut si) =
-                (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]);
-            let input: Vec<f64> = re.iter().zip(&im).flat_map(|(&r, &i)| [r, i]).collect();
-            fft.process(&input, (&mut or, &mut oi), (&mut sr, &mut si));
-            let err = (0..n)
-                .map(|i| (or[i] - want_re[i]).abs().max((oi[i] - want_im[i]).abs()))
-                .fold(0.0, f64::max);
-            assert!(err < 1e-12 * n as f64, "n {n}: f64 error {err}");
-            // Single precision, against the same reference.
-            let f = |v: &[f64]| v.iter().map(|&x| x as f32).collect::<Vec<f32>>();
-            let fft = SplitFft::<f32>::new(n);
-            let (mut or, mut oi, mut sr, mut si) =
-                (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]);
-            fft.process(&f(&input), (&mut or, &mut oi), (&mut sr, &mut si));
-            let err = (0..n)
-                .map(|i| {
-                    (or[i] as f64 - want_re[i])
-                        .abs()
-                        .max((oi[i] as f64 - want_im[i]).abs())
-                })
-                .fold(0.0, f64::max);
-            assert!(
-                err < 1e-5 * (n as f64).sqrt().max(1.0),
-                "n {n}: f32 error {err}"
-            );
-        }
-    }
-
-    #[test]
-    fn rustfft_trait_transforms_in_and_out_of_place() {
-        let n = 64;
-        let input: Vec<Complex<f64>> = (0..n)
-            .map(|i| Complex::new((i as f64 * 0.37).sin(), (i as f64 * 0.11).cos()))
-            .collect();
-        let (re, im): (Vec<f64>, Vec<f64>) = input.iter().map(|c| (c.re, c.im)).unzip();
-        let (want_re, want_im) = dft(&re, &im);
-        let fft = Forward::new(Arc::new(SplitFft::<f64>::new(n)));
-        assert_eq!(fft.len(), n);
-        let mut in_place = input.clone();
-        fft.process(&mut in_place);
-        let mut out = vec![Complex::new(0.0, 0.0); n];
-        let mut scratch = vec![Complex::new(0.0, 0.0); fft.get_outofplace_scratch_len()];
-        fft.process_outofplace_with_scratch(&mut input.clone(), &mut out, &mut scratch);
-        for k in 0..n {
-            for got in [in_place[k], out[k]] {
-                assert!((got.re - want_re[k]).abs() < 1e-12 && (got.im - want_im[k]).abs() < 1e-12);
-            }
-        }
-    }
 }

@@ -16,12 +16,13 @@ use rustfft::num_complex::Complex;
 use rustfft::num_traits::Float;
 use rustfft::{Fft, FftNum};
 
+use super::fft::Kernels;
 #[cfg(target_arch = "wasm32")]
 use super::fft::{Forward, SplitFft};
 
 /// Sample types of the transforms, each with one FFT planner per thread:
 /// a size planned once is reused rather than planned again.
-pub trait FftFloat: FftNum + Float + bytemuck::Pod {
+pub trait FftFloat: FftNum + Float + bytemuck::Pod + Kernels {
     /// The shared forward complex FFT of `n` points.
     fn forward(n: usize) -> Arc<dyn Fft<Self>>;
 

@@ -230,11 +230,7 @@ impl Model {
     pub fn predict(&self, features: &[f32; N_FEATURES]) -> Vec<f32> {
         let x = ((&ndarray::ArrayView1::from(&features[..]) - &self.mean) / &self.std)
             .mapv(clamp_standardised);
-        let n = x.len();
-        let x = x.into_shape_with_order((1, n)).unwrap_or_default();
-        network::softmax_rows(network::logits(&self.layers, x.view()))
-            .into_iter()
-            .collect()
+        network::softmax(network::logits_one(&self.layers, x.view()).view()).to_vec()
     }
 }
 

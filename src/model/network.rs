@@ -21,11 +21,24 @@ impl Dense {
 }
 
 /// Logits of a batch of standardised inputs (one row each): ReLU after every
-/// layer but the last.
+/// layer but the last. Each row goes through [`logits_one`], so a row's
+/// logits do not depend on the batch it is in.
 pub fn logits(layers: &[Dense], x: ArrayView2<f32>) -> Array2<f32> {
+    let outputs = layers.last().map_or(x.ncols(), Dense::outputs);
+    let mut out = Array2::zeros((x.nrows(), outputs));
+    for (mut o, row) in out.rows_mut().into_iter().zip(x.rows()) {
+        o.assign(&logits_one(layers, row));
+    }
+    out
+}
+
+/// Logits of one standardised input, layer by layer as matrix-vector
+/// products that read each weight row once (a matrix product would first
+/// repack all the weights, for a single column).
+pub fn logits_one(layers: &[Dense], x: ArrayView1<f32>) -> Array1<f32> {
     let mut h = x.to_owned();
     for (i, layer) in layers.iter().enumerate() {
-        h = h.dot(&layer.weights.t()) + &layer.bias;
+        h = layer.weights.dot(&h) + &layer.bias;
         if i + 1 < layers.len() {
             h.mapv_inplace(|v| v.max(0.0));
         }
@@ -79,6 +92,41 @@ mod tests {
         // Negative final outputs are kept (no ReLU on the last layer).
         let out = logits(&layers, array![[-4.0, 0.0]].view());
         assert_eq!(out, array![[0.5]]);
+    }
+
+    #[test]
+    fn batch_rows_match_single_inputs_and_a_plain_forward_pass() {
+        let value = |i: usize| ((i * 7919 % 1000) as f32 / 500.0) - 1.0;
+        let dense = |outputs: usize, inputs: usize, seed: usize| Dense {
+            weights: Array2::from_shape_fn((outputs, inputs), |(o, i)| {
+                value(seed + o * inputs + i)
+            }),
+            bias: Array1::from_shape_fn(outputs, |o| value(seed + 3 * o)),
+        };
+        let layers = [dense(16, 37, 1), dense(5, 16, 2)];
+        let x = Array2::from_shape_fn((3, 37), |(r, c)| value(100 + r * 37 + c));
+        let batch = logits(&layers, x.view());
+        for (row, got) in x.rows().into_iter().zip(batch.rows()) {
+            assert_eq!(got, logits_one(&layers, row));
+            // The same network written out as sums.
+            let hidden: Vec<f32> = (0..16)
+                .map(|o| {
+                    let w = &layers[0].weights;
+                    let z: f32 = (0..37).map(|i| w[[o, i]] * row[i]).sum();
+                    (z + layers[0].bias[o]).max(0.0)
+                })
+                .collect();
+            for o in 0..5 {
+                let w = &layers[1].weights;
+                let z: f32 =
+                    (0..16).map(|i| w[[o, i]] * hidden[i]).sum::<f32>() + layers[1].bias[o];
+                assert!(
+                    (got[o] - z).abs() <= 1e-4 * z.abs().max(1.0),
+                    "{} vs {z}",
+                    got[o]
+                );
+            }
+        }
     }
 
     #[test]

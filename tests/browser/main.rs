@@ -9,6 +9,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 mod bad_input;
 mod errors;
+mod fft;
 #[path = "../common/measure.rs"]
 mod measure;
 mod mel;
@@ -16,6 +17,8 @@ mod model;
 mod parity;
 #[path = "../common/signals.rs"]
 mod signals;
+#[path = "../common/split_fft.rs"]
+mod split_fft;
 
 /// The `name`, `code` and `message` of a thrown JavaScript error.
 pub fn error_parts(err: &JsValue) -> (String, String, String) {
