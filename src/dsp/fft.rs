@@ -374,6 +374,9 @@ fn first4<T: Float>(
 /// - the stride-4 stage (the second): one register of `f32` per row, where
 ///   the compiler's loop spends more on its set-up than on the butterfly.
 ///   Longer strides are faster in the compiler's own loop.
+///
+/// Both read and write through raw pointers after checking every length
+/// once: the only `unsafe` code of the transforms.
 #[cfg(target_arch = "wasm32")]
 mod simd {
     use core::arch::wasm32::*;
@@ -485,17 +488,28 @@ mod simd {
         }
     }
 
-    /// The register holding `v[at..at + L]` (zeros past the end, which the
-    /// callers' bounds rule out).
+    /// The register at `base + at` (`L` values, no alignment needed).
+    ///
+    /// # Safety
+    /// `at + L` values from `base` lie within one slice.
     #[inline(always)]
-    fn load<T: Lane>(v: &[T], at: usize) -> v128 {
-        v.get(at..at + T::L)
-            .and_then(|v| bytemuck::try_pod_read_unaligned(bytemuck::cast_slice(v)).ok())
-            .unwrap_or(u64x2(0, 0))
+    unsafe fn load<T: Lane>(base: *const T, at: usize) -> v128 {
+        unsafe { v128_load(base.add(at).cast()) }
+    }
+
+    /// Writes `r` at `base + at` (`L` values, no alignment needed).
+    ///
+    /// # Safety
+    /// `at + L` values from `base` lie within one slice.
+    #[inline(always)]
+    unsafe fn store<T: Lane>(base: *mut T, at: usize, r: v128) {
+        unsafe { v128_store(base.add(at).cast(), r) }
     }
 
     /// [`Kernels::first4`]; the portable [`first4`] unless `m` is a whole
-    /// number of registers.
+    /// number of registers. Loads and stores go through raw pointers after
+    /// one check of every length: bounds-checked ones cost V8 more than
+    /// the butterflies.
     #[inline(always)]
     fn first4_simd<T: Lane>(
         x: &[T],
@@ -505,31 +519,43 @@ mod simd {
         spare: (&mut [T], &mut [T]),
     ) {
         let l = T::L;
-        if !m.is_multiple_of(l) || x.len() < 8 * m || y.0.len() < 4 * m || y.1.len() < 4 * m {
+        if !m.is_multiple_of(l)
+            || x.len() < 8 * m
+            || y.0.len() < 4 * m
+            || y.1.len() < 4 * m
+            || tw.iter().any(|t| t.len() < m)
+        {
             return first4(x, tw, m, y, spare);
         }
-        let (xa, rest) = x.split_at(2 * m);
-        let (xb, rest) = rest.split_at(2 * m);
-        let (xc, xd) = rest.split_at(2 * m);
-        let blocks = y.0[..4 * m]
-            .chunks_exact_mut(4 * l)
-            .zip(y.1[..4 * m].chunks_exact_mut(4 * l));
-        for (j, (yr, yi)) in blocks.enumerate() {
-            let p = j * l;
-            let at = |v: &[T]| {
-                let (re, im) = T::split(load(v, 2 * p), load(v, 2 * p + l));
-                (V::<T>(re, PhantomData), V(im, PhantomData))
-            };
-            let tw = std::array::from_fn(|k| V::<T>(load(&tw[k], p), PhantomData));
-            let out = butterfly(at(xa), at(xb), at(xc), at(xd), tw);
-            let re = T::transpose(out.map(|(r, _)| r.0));
-            let im = T::transpose(out.map(|(_, i)| i.0));
-            yr.copy_from_slice(bytemuck::cast_slice(&re));
-            yi.copy_from_slice(bytemuck::cast_slice(&im));
+        let v = |r: v128| V::<T>(r, PhantomData);
+        let (yr, yi) = (y.0.as_mut_ptr(), y.1.as_mut_ptr());
+        let x = x.as_ptr();
+        let tw = tw.each_ref().map(|t| t.as_ptr());
+        for p in (0..m).step_by(l) {
+            // SAFETY: p + L <= m, so the inputs 2 (p + k m) + 2 L <= 8 m, the
+            // twiddles p + L <= m and the outputs 4 p + 4 L <= 4 m lie
+            // within their slices (all checked above).
+            unsafe {
+                let at = |k: usize| {
+                    let i = 2 * (p + k * m);
+                    let (re, im) = T::split(load(x, i), load(x, i + l));
+                    (v(re), v(im))
+                };
+                let w = std::array::from_fn(|k| v(load(tw[k], p)));
+                let out = butterfly(at(0), at(1), at(2), at(3), w);
+                let re = T::transpose(out.map(|(r, _)| r.0));
+                let im = T::transpose(out.map(|(_, i)| i.0));
+                for (k, (&re, &im)) in re.iter().zip(&im).enumerate() {
+                    store(yr, 4 * p + k * l, re);
+                    store(yi, 4 * p + k * l, im);
+                }
+            }
         }
     }
 
-    /// The stride-4 stage of [`Kernels::radix4`]; false for other strides.
+    /// The stride-4 stage of [`Kernels::radix4`]; false for other strides
+    /// (or lengths that do not fit), which are faster in the compiler's own
+    /// loop. Raw-pointer loads and stores as in [`first4_simd`].
     #[inline(always)]
     fn radix4_simd<T: Lane>(
         s: usize,
@@ -540,40 +566,43 @@ mod simd {
     ) -> bool {
         let l = T::L;
         let quarter = s * m;
-        if s != 4 || !s.is_multiple_of(l) || x.0.len() < 4 * quarter || x.1.len() < 4 * quarter {
+        let fits = |len: usize| len >= 4 * quarter;
+        if s != 4
+            || !s.is_multiple_of(l)
+            || !(fits(x.0.len()) && fits(x.1.len()) && fits(y.0.len()) && fits(y.1.len()))
+            || tw.iter().any(|t| t.len() < m)
+        {
             return false;
         }
         let v = |r: v128| V::<T>(r, PhantomData);
-        let blocks = y.0[..4 * quarter]
-            .chunks_exact_mut(4 * s)
-            .zip(y.1[..4 * quarter].chunks_exact_mut(4 * s));
-        for (p, (yr, yi)) in blocks.enumerate() {
+        let (xr, xi) = (x.0.as_ptr(), x.1.as_ptr());
+        let (yr, yi) = (y.0.as_mut_ptr(), y.1.as_mut_ptr());
+        for p in 0..m {
             let w: [V<T>; 6] =
                 std::array::from_fn(|k| v(T::splat(tw[k].get(p).copied().unwrap_or_else(T::zero))));
-            let at = |k: usize| s * p + k * quarter;
             for q in (0..s).step_by(l) {
-                let ld = |k: usize| (v(load(x.0, at(k) + q)), v(load(x.1, at(k) + q)));
-                let out = if p == 0 {
-                    sums(ld(0), ld(1), ld(2), ld(3))
-                } else {
-                    butterfly(ld(0), ld(1), ld(2), ld(3), w)
-                };
-                for (k, (re, im)) in out.iter().enumerate() {
-                    store(yr, k * s + q, re.0);
-                    store(yi, k * s + q, im.0);
+                // SAFETY: with p < m and q + L <= s, the inputs
+                // s p + k quarter + q + L <= 4 quarter and the outputs
+                // 4 s p + k s + q + L <= 4 quarter lie within their slices
+                // (checked above).
+                unsafe {
+                    let at = |k: usize| {
+                        let i = s * p + k * quarter + q;
+                        (v(load(xr, i)), v(load(xi, i)))
+                    };
+                    let out = if p == 0 {
+                        sums(at(0), at(1), at(2), at(3))
+                    } else {
+                        butterfly(at(0), at(1), at(2), at(3), w)
+                    };
+                    for (k, (re, im)) in out.iter().enumerate() {
+                        store(yr, 4 * s * p + k * s + q, re.0);
+                        store(yi, 4 * s * p + k * s + q, im.0);
+                    }
                 }
             }
         }
         true
-    }
-
-    /// Writes `r` to `v[at..at + L]` (nothing past the end, which the
-    /// callers' bounds rule out).
-    #[inline(always)]
-    fn store<T: Lane>(v: &mut [T], at: usize, r: v128) {
-        if let Some(v) = v.get_mut(at..at + T::L) {
-            v.copy_from_slice(bytemuck::cast_slice(&[r]));
-        }
     }
 
     macro_rules! kernels {
