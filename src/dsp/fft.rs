@@ -399,20 +399,27 @@ mod simd {
         fn transpose(rows: [v128; 4]) -> [v128; 4];
     }
 
+    /// A [`Lane`]'s lane count and arithmetic, from its intrinsics.
+    macro_rules! arithmetic {
+        ($t:ty, $lanes:expr, $add:ident, $sub:ident, $mul:ident, $splat:ident) => {
+            const L: usize = $lanes;
+            fn vadd(a: v128, b: v128) -> v128 {
+                $add(a, b)
+            }
+            fn vsub(a: v128, b: v128) -> v128 {
+                $sub(a, b)
+            }
+            fn vmul(a: v128, b: v128) -> v128 {
+                $mul(a, b)
+            }
+            fn splat(v: $t) -> v128 {
+                $splat(v)
+            }
+        };
+    }
+
     impl Lane for f32 {
-        const L: usize = 4;
-        fn vadd(a: v128, b: v128) -> v128 {
-            f32x4_add(a, b)
-        }
-        fn vsub(a: v128, b: v128) -> v128 {
-            f32x4_sub(a, b)
-        }
-        fn vmul(a: v128, b: v128) -> v128 {
-            f32x4_mul(a, b)
-        }
-        fn splat(v: f32) -> v128 {
-            f32x4_splat(v)
-        }
+        arithmetic!(f32, 4, f32x4_add, f32x4_sub, f32x4_mul, f32x4_splat);
         fn split(lo: v128, hi: v128) -> (v128, v128) {
             (
                 i32x4_shuffle::<0, 2, 4, 6>(lo, hi),
@@ -435,19 +442,7 @@ mod simd {
     }
 
     impl Lane for f64 {
-        const L: usize = 2;
-        fn vadd(a: v128, b: v128) -> v128 {
-            f64x2_add(a, b)
-        }
-        fn vsub(a: v128, b: v128) -> v128 {
-            f64x2_sub(a, b)
-        }
-        fn vmul(a: v128, b: v128) -> v128 {
-            f64x2_mul(a, b)
-        }
-        fn splat(v: f64) -> v128 {
-            f64x2_splat(v)
-        }
+        arithmetic!(f64, 2, f64x2_add, f64x2_sub, f64x2_mul, f64x2_splat);
         fn split(lo: v128, hi: v128) -> (v128, v128) {
             (i64x2_shuffle::<0, 2>(lo, hi), i64x2_shuffle::<1, 3>(lo, hi))
         }
