@@ -386,7 +386,7 @@ mod simd {
     use super::{butterfly, first4, sums, Kernels};
 
     /// A float type's SIMD register: `L` lanes and their operations.
-    trait Lane: bytemuck::Pod + super::Float {
+    trait Lane: super::Float {
         const L: usize;
         fn vadd(a: v128, b: v128) -> v128;
         fn vsub(a: v128, b: v128) -> v128;
