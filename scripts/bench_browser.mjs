@@ -15,7 +15,7 @@ import { writeSection } from './report.mjs';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const RATE = 44100;
 const CLIPS = [
-  { seconds: 30, runs: 7 },
+  { seconds: 30, runs: 15 },
   { seconds: 600, runs: 3 },
 ];
 
