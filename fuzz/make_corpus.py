@@ -19,7 +19,7 @@ import soundfile as sf
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 LAYOUT_VERSION = 1
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 N_FEATURES = 498
 GENRES = ["blues", "classical", "country", "disco", "hiphop",
           "jazz", "metal", "pop", "reggae", "rock"]
@@ -109,6 +109,8 @@ def model_file(sizes, half, window_s=3.0, hop_s=1.5, seed=1, int8=False, scale_e
     out += struct.pack("<ff", window_s, hop_s)
     out += f32s(rng.normal(0, 1, N_FEATURES))
     out += f32s(rng.uniform(0.5, 2, N_FEATURES))
+    # Input transform (mel_db, level, floor_db), temperature, confidence threshold.
+    out += bytes([1, 1, 60]) + struct.pack("<ff", 1.0, 0.5)
     layers = list(zip(sizes[:-1], sizes[1:]))
     out += varint(len(layers))
     for i, o in layers:

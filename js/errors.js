@@ -1,7 +1,7 @@
 /**
  * The one error type of the package: `name` is "GenreError" and `code` says
  * what went wrong ("empty", "too-short", "non-finite", "sample-rate",
- * "decode", "cancelled", "model" or "internal").
+ * "no-music", "decode", "cancelled", "model" or "internal").
  */
 export class GenreError extends Error {
   constructor(code, message) {

@@ -10,6 +10,7 @@ export type GenreErrorCode =
   | 'too-short'
   | 'non-finite'
   | 'sample-rate'
+  | 'no-music'
   | 'decode'
   | 'cancelled'
   | 'model'
@@ -52,6 +53,11 @@ export interface MelImage {
 export interface Classification {
   /** The most probable genre. */
   genre: string;
+  /**
+   * False when the model is unsure: its top probability is below the model's
+   * confidence threshold; present the genre as a guess.
+   */
+  confident: boolean;
   /** All genres, in model order; the probabilities sum to 1. */
   probabilities: GenreProbability[];
   /** The three most probable genres, most probable first. */

@@ -12,6 +12,18 @@ use crate::SAMPLE_RATE;
 /// Probabilities at or below this are left out of [`Classification::top3`].
 pub const TOP3_MIN_PROBABILITY: f32 = 0.15;
 
+/// Below this root-mean-square level (-80 dBFS), once any DC offset is
+/// removed, a track holds no music: [`Error::NoMusic`]. Dithered 16-bit
+/// silence lies near -100 dBFS; the quietest real recordings stay far above.
+pub const NO_MUSIC_RMS: f32 = 1e-4;
+
+/// Root-mean-square level of `y` around its mean (its AC part).
+fn ac_rms(y: &[f32]) -> f32 {
+    let n = y.len().max(1) as f64;
+    let mean = y.iter().map(|&v| v as f64).sum::<f64>() / n;
+    (y.iter().map(|&v| (v as f64 - mean).powi(2)).sum::<f64>() / n).sqrt() as f32
+}
+
 /// One genre and its probability.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GenreProbability {
@@ -36,6 +48,10 @@ pub struct Classification {
     pub duration_s: f32,
     /// Most probable genre of the track.
     pub genre: String,
+    /// Whether the model is sure enough to state `genre` as the answer: its
+    /// (calibrated) probability reaches the model's confidence threshold.
+    /// When `false`, present `genre` as a guess, not an answer.
+    pub confident: bool,
     /// Every genre, in model order, with the mean of its window probabilities.
     pub probabilities: Vec<GenreProbability>,
     /// Genres above [`TOP3_MIN_PROBABILITY`], best first, at most three.
@@ -104,6 +120,12 @@ impl Model {
     ) -> Result<Classification, Error> {
         check(samples, sample_rate)?;
         let y = crate::dsp::resample::to_analysis_rate(samples, sample_rate);
+        let rms = ac_rms(&y);
+        if rms < NO_MUSIC_RMS {
+            return Err(Error::NoMusic {
+                rms_dbfs: 20.0 * rms.max(1e-12).log10(),
+            });
+        }
         let (window, hop) = window_samples(self.window_s(), self.hop_s());
         let ranges = window_ranges(y.len(), window, hop);
         let total = ranges.len();
@@ -140,9 +162,11 @@ impl Model {
                 probability: p,
             })
             .collect();
+        let best = argmax(&mean);
         Ok(Classification {
             duration_s: (samples.len() as f64 / sample_rate as f64) as f32,
-            genre: self.genres()[argmax(&mean)].clone(),
+            genre: self.genres()[best].clone(),
+            confident: mean[best] >= self.confidence_threshold(),
             top3: top3(&probabilities),
             probabilities,
             windows,
@@ -275,6 +299,39 @@ mod tests {
     }
 
     #[test]
+    fn confident_when_the_top_probability_reaches_the_threshold() {
+        let y = signal(4.0, SAMPLE_RATE);
+        let base = test_model(11, 24, 2.0, 1.0);
+        let top = |m: &Model| {
+            let c = m.classify(&y, SAMPLE_RATE).unwrap();
+            let p = c
+                .probabilities
+                .iter()
+                .map(|g| g.probability)
+                .fold(0.0, f32::max);
+            (c, p)
+        };
+        // A very low temperature makes the model sure, a very high one
+        // spreads its probabilities evenly: unsure.
+        let (sure, p) = top(&base.with_calibration(0.01, 0.6).unwrap());
+        assert!(p > 0.9 && sure.confident, "{p}");
+        let (unsure, p) = top(&base.with_calibration(100.0, 0.6).unwrap());
+        assert!(p < 0.2 && !unsure.confident, "{p}");
+        assert_eq!(sure.genre, unsure.genre);
+        // The threshold is inclusive.
+        let warm = base.with_calibration(10.0, 0.5).unwrap();
+        let (c, p) = top(&warm);
+        assert!(p < 0.99, "{p}");
+        assert!(top(&warm.with_calibration(10.0, p).unwrap()).0.confident);
+        assert!(
+            !top(&warm.with_calibration(10.0, p + 1e-3).unwrap())
+                .0
+                .confident
+        );
+        assert_eq!(c.confident, p >= warm.confidence_threshold());
+    }
+
+    #[test]
     fn short_clip_is_one_window() {
         let m = test_model(5, 8, 3.0, 1.5);
         let y = signal(1.0, SAMPLE_RATE);
@@ -310,6 +367,30 @@ mod tests {
         });
         assert_eq!(r, Err(Error::Cancelled));
         assert_eq!(calls, 2);
+    }
+
+    #[test]
+    fn silence_and_dc_are_no_music() {
+        let m = test_model(5, 8, 1.0, 1.0);
+        let n = 2 * SAMPLE_RATE as usize;
+        for (name, y) in [
+            ("digital silence", vec![0.0; n]),
+            ("DC offset", vec![0.3; n]),
+            (
+                "DC with dither at -100 dBFS",
+                (0..n)
+                    .map(|i| -0.5 + 1e-5 * ((i * 7919 % 13) as f32 - 6.0) / 6.0)
+                    .collect(),
+            ),
+        ] {
+            assert!(
+                matches!(m.classify(&y, SAMPLE_RATE), Err(Error::NoMusic { rms_dbfs }) if rms_dbfs < -80.0),
+                "{name}"
+            );
+        }
+        // A quiet chord (-66 dBFS peak) is still music.
+        let quiet: Vec<f32> = signal(2.0, SAMPLE_RATE).iter().map(|v| v * 5e-4).collect();
+        assert!(m.classify(&quiet, SAMPLE_RATE).is_ok());
     }
 
     #[test]

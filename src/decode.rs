@@ -47,7 +47,26 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<Decoded, Error> {
     decode_with_hint(bytes.to_vec(), None)
 }
 
+/// [`decode_unguarded`], with a panic inside the decoding library (it has
+/// some on malformed headers, e.g. a WAV declaring 0 Hz) turned into
+/// [`Error::Corrupt`], so one bad file never brings down a batch.
 fn decode_with_hint(bytes: Vec<u8>, extension: Option<&str>) -> Result<Decoded, Error> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        decode_unguarded(bytes, extension)
+    }))
+    .unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown failure".into());
+        Err(Error::Corrupt {
+            message: format!("the decoder rejected the file's header ({what})"),
+        })
+    })
+}
+
+fn decode_unguarded(bytes: Vec<u8>, extension: Option<&str>) -> Result<Decoded, Error> {
     if bytes.is_empty() {
         return Err(Error::Empty);
     }

@@ -39,6 +39,11 @@ pub enum Error {
     },
     /// No trained model is embedded in this build.
     NoModel,
+    /// The audio holds no music to classify: after removing any constant
+    /// (DC) offset, its level stays below
+    /// [`crate::classify::NO_MUSIC_RMS`] (digital silence, a DC offset,
+    /// near-silent noise).
+    NoMusic { rms_dbfs: f32 },
     /// The caller asked to stop through the progress callback.
     Cancelled,
     /// A parameter is outside its valid range.
@@ -106,6 +111,11 @@ impl fmt::Display for Error {
                 "model file has {what} {found}, this build needs {expected}"
             ),
             Error::NoModel => write!(f, "no trained model is embedded in this build"),
+            Error::NoMusic { rms_dbfs } => write!(
+                f,
+                "no music detected: the audio is silent (its level is {rms_dbfs:.0} dBFS once any DC offset is removed; at least {:.0} dBFS is needed)",
+                20.0 * crate::classify::NO_MUSIC_RMS.log10()
+            ),
             Error::Cancelled => write!(f, "cancelled"),
             Error::InvalidParameter { name, reason } => {
                 write!(f, "invalid parameter {name}: {reason}")
@@ -136,6 +146,7 @@ impl Error {
             | Error::Corrupt { .. }
             | Error::Io { .. } => "decode",
             Error::InvalidModel { .. } | Error::ModelVersion { .. } | Error::NoModel => "model",
+            Error::NoMusic { .. } => "no-music",
             Error::Cancelled => "cancelled",
         }
     }
@@ -161,5 +172,6 @@ mod tests {
         assert_eq!(Error::Cancelled.code(), "cancelled");
         assert_eq!(Error::NoModel.code(), "model");
         assert_eq!(Error::UnrecognizedFormat.code(), "decode");
+        assert_eq!(Error::NoMusic { rms_dbfs: -120.0 }.code(), "no-music");
     }
 }

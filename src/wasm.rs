@@ -89,6 +89,7 @@ struct JsWindow<'a> {
 #[derive(Serialize)]
 struct JsClassification<'a> {
     genre: &'a str,
+    confident: bool,
     probabilities: Vec<JsGenreProbability<'a>>,
     top3: Vec<JsGenreProbability<'a>>,
     windows: Vec<JsWindow<'a>>,
@@ -109,6 +110,7 @@ fn genre_probabilities(v: &[GenreProbability]) -> Vec<JsGenreProbability<'_>> {
 fn to_js(c: &Classification, sample_rate: u32) -> Result<JsValue, JsValue> {
     let value = JsClassification {
         genre: &c.genre,
+        confident: c.confident,
         probabilities: genre_probabilities(&c.probabilities),
         top3: genre_probabilities(&c.top3),
         windows: c

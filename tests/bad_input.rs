@@ -99,6 +99,13 @@ fn silence_dc_and_square_wave() {
         .collect();
     accepted(&square, SAMPLE_RATE, "full-scale square wave");
     accepted(&vec![-1.0; n], SAMPLE_RATE, "full-scale negative DC");
+    // Features are computed, but classification finds no music in them.
+    for (name, y) in [("all zeros", vec![0.0; n]), ("DC offset", vec![0.5; n])] {
+        let r = genre_classifier::classify(&y, SAMPLE_RATE);
+        assert!(matches!(r, Err(Error::NoMusic { .. })), "{name}: {r:?}");
+    }
+    let r = genre_classifier::classify(&dc_on_chord, SAMPLE_RATE);
+    assert!(r.is_ok(), "chord on a DC offset: {r:?}");
 }
 
 #[test]

@@ -8,6 +8,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+use genre_classifier::Model;
+
 fn genre(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_genre"))
         .args(args)
@@ -19,8 +21,9 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-/// A temporary folder with three good WAV files, a truncated WAV, a text file
-/// named .mp3, a text file named .txt and a model file.
+/// A temporary folder with three good WAV files, a truncated WAV, a WAV
+/// declaring 0 Hz, a text file named .mp3, a text file named .txt and a
+/// model file.
 fn workspace() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -36,6 +39,12 @@ fn workspace() -> (tempfile::TempDir, PathBuf) {
     let bad = common::wav_bytes(&mono, 1, 22050);
     std::fs::write(d.join("bad.wav"), &bad[..bad.len() / 3]).unwrap();
     std::fs::write(d.join("fake.mp3"), "not an mp3, just text\n").unwrap();
+    // A 46-byte WAV whose header declares 0 Hz (the decoding library panics
+    // on it; the file must get an error of its own, not end the batch).
+    let mut zero_rate = common::wav_bytes(&mono[..1], 1, 22050);
+    zero_rate[24..32].fill(0);
+    zero_rate.resize(46, 0);
+    std::fs::write(d.join("zero-rate.wav"), &zero_rate).unwrap();
     std::fs::write(d.join("notes.txt"), "ignored\n").unwrap();
     let model = d.join("model.postcard");
     std::fs::write(&model, common::model_bytes(3, 1.0, 0.5)).unwrap();
@@ -44,6 +53,74 @@ fn workspace() -> (tempfile::TempDir, PathBuf) {
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
+}
+
+/// The confidence threshold of the model file at `path`.
+fn threshold_of(path: &Path) -> f32 {
+    Model::from_bytes(&std::fs::read(path).unwrap())
+        .unwrap()
+        .confidence_threshold()
+}
+
+/// The boolean "confident" field of a `--json` result, checked against its
+/// top probability and the model's confidence `threshold` (inclusive).
+fn confident(v: &Value, threshold: f32) -> bool {
+    let confident = v["confident"]
+        .as_bool()
+        .unwrap_or_else(|| panic!("no boolean \"confident\" in {v}"));
+    // f32 values survive the JSON round trip exactly.
+    let top = v["probabilities"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|p| p.as_f64().unwrap() as f32)
+        .fold(f32::NEG_INFINITY, f32::max);
+    assert_eq!(
+        confident,
+        top >= threshold,
+        "{}: top probability {top}, threshold {threshold}",
+        v["file"]
+    );
+    confident
+}
+
+/// Classifies `files` with `--json` and as text (with `--model model` when
+/// given); checks that each text line names the file and its genre, and says
+/// " (unsure)" exactly when the JSON result is not confident. Returns the
+/// JSON results.
+fn classify_json_and_text(model: Option<&Path>, threshold: f32, files: &[&Path]) -> Vec<Value> {
+    let run = |json: bool| {
+        let mut args = vec!["classify"];
+        if json {
+            args.push("--json");
+        }
+        if let Some(m) = model {
+            args.extend(["--model", s(m)]);
+        }
+        args.extend(files.iter().map(|f| s(f)));
+        let out = genre(&args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let json: Vec<Value> = run(true)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let lines = run(false);
+    let lines: Vec<&str> = lines.lines().collect();
+    assert_eq!(json.len(), files.len());
+    assert_eq!(lines.len(), files.len(), "{lines:?}");
+    for ((v, line), file) in json.iter().zip(&lines).zip(files) {
+        assert_eq!(v["file"], s(file));
+        let genre = v["genre"].as_str().unwrap();
+        assert!(
+            line.starts_with(&format!("{}: {genre} (", s(file))),
+            "{line}"
+        );
+        let unsure = !confident(v, threshold);
+        assert_eq!(line.contains(" (unsure)"), unsure, "{line}");
+    }
+    json
 }
 
 #[test]
@@ -71,12 +148,41 @@ fn classify_json_one_object_per_file() {
             .max_by(|x, y| x.1.as_f64().partial_cmp(&y.1.as_f64()).unwrap())
             .unwrap();
         assert_eq!(v["genre"], best.0.as_str());
+        confident(v, threshold_of(&model));
         assert!(v["top3"].as_array().unwrap().len() <= 3);
         let windows = v["windows"].as_array().unwrap();
         assert!(!windows.is_empty());
         assert_eq!(windows[0]["start_s"], 0.0);
         let end = windows.last().unwrap()["end_s"].as_f64().unwrap();
         assert!((end - duration).abs() < 1e-3);
+    }
+}
+
+#[test]
+fn unsure_results_are_marked_as_such() {
+    let (dir, _) = workspace();
+    let a = dir.path().join("a.wav");
+    let b = dir.path().join("b.wav");
+    // The same network and temperature, so the same probabilities; only the
+    // confidence threshold differs.
+    let sure = dir.path().join("sure.postcard");
+    std::fs::write(&sure, common::model_bytes_calibrated(3, 1.0, 0.5, 1.0, 0.0)).unwrap();
+    let unsure = dir.path().join("unsure.postcard");
+    std::fs::write(
+        &unsure,
+        common::model_bytes_calibrated(3, 1.0, 0.5, 1.0, 1.0),
+    )
+    .unwrap();
+    assert_eq!(threshold_of(&sure), 0.0);
+    assert_eq!(threshold_of(&unsure), 1.0);
+
+    let sure = classify_json_and_text(Some(&sure), 0.0, &[&a, &b]);
+    let unsure = classify_json_and_text(Some(&unsure), 1.0, &[&a, &b]);
+    for (x, y) in sure.iter().zip(&unsure) {
+        assert_eq!(x["confident"], true, "{x}");
+        assert_eq!(y["confident"], false, "{y}");
+        assert_eq!(x["genre"], y["genre"]);
+        assert_eq!(x["probabilities"], y["probabilities"]);
     }
 }
 
@@ -96,6 +202,10 @@ fn folder_keeps_going_past_bad_files_and_fails_at_the_end() {
         "{stderr}"
     );
     assert!(stderr.contains("fake.mp3") && stderr.contains("not a recognised audio file"));
+    assert!(
+        stderr.contains("zero-rate.wav") && stderr.contains("damaged"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("notes.txt") && !stdout.contains("notes.txt"));
 }
 
@@ -138,9 +248,8 @@ fn unreadable_inputs_are_reported() {
 fn embedded_model_classifies_a_real_clip() {
     let clip = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/data/gtzan-subset/genres/metal/metal.00000.flac");
-    let out = genre(&["classify", "--json", s(&clip)]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let v: Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    let threshold = Model::embedded().unwrap().confidence_threshold();
+    let v = classify_json_and_text(None, threshold, &[&clip]).remove(0);
     let genres: Vec<&str> = v["probabilities"]
         .as_object()
         .unwrap()

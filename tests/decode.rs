@@ -80,6 +80,16 @@ fn bad_bytes_are_typed_errors() {
 }
 
 #[test]
+fn a_wav_header_declaring_0_hz_is_an_error_not_a_panic() {
+    let mut wav = common::wav_bytes(&common::sine(440.0, 0.5, 0.01, 22050), 1, 22050);
+    wav[24..32].fill(0); // sample rate and byte rate
+    let r = decode_bytes(&wav[..46]);
+    assert!(matches!(r, Err(Error::Corrupt { .. })), "{r:?}");
+    let r = decode_bytes(&wav);
+    assert!(r.is_err(), "{r:?}");
+}
+
+#[test]
 fn damaged_files_never_panic() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut inputs = vec![

@@ -71,7 +71,7 @@ export function createFileCard(file) {
     done(result) {
       finish('done');
       renderResult(body, element, result, file.name || 'this file');
-      live.textContent = `${file.name}: ${result.genre}.`;
+      live.textContent = `${file.name}: ${result.genre}${result.confident === false ? ' (unsure)' : ''}.`;
     },
     fail(err) {
       finish('error');

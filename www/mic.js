@@ -107,7 +107,8 @@ export function setupMicrophone({ button, panel, classifier }) {
       card.dataset.state = 'done';
       delete card.dataset.errorCode;
       renderResult(body, card, result, 'the microphone input');
-      status.textContent = `Listening… the last ${Math.round(samples.length / rate)} seconds sound like ${result.genre}.`;
+      const unsure = result.confident === false ? ' (unsure)' : '';
+      status.textContent = `Listening… the last ${Math.round(samples.length / rate)} seconds sound like ${result.genre}${unsure}.`;
     } catch (err) {
       if (session === s) showError(err);
     } finally {

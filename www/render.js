@@ -8,13 +8,14 @@ import { timelineFigure } from './timeline.js';
 /**
  * One sentence describing the multi-genre answer. `top3` holds the leading
  * genres, best first (at most three, possibly none when no genre stands out).
+ * `confident` is false when the model is unsure of `best`: never "clearly".
  */
-export function describeTop3(top3, best) {
+export function describeTop3(top3, best, confident = true) {
   const names = top3.map((t) => genreName(t.genre).toLowerCase());
   const [a, b, c] = names;
   const p = top3[0]?.probability ?? 0;
   if (!a) return `No genre stands out; the closest is ${genreName(best).toLowerCase()}.`;
-  if (p >= 0.7) return `Clearly ${a}.`;
+  if (p >= 0.7 && confident) return `Clearly ${a}.`;
   if (!b) return p >= 0.4 ? `Mostly ${a}.` : `Leaning towards ${a}, but not clearly.`;
   if (p >= 0.4) return c ? `Mostly ${a}, with elements of ${b} and ${c}.` : `Mostly ${a}, with elements of ${b}.`;
   return c ? `A blend of ${a}, ${b} and ${c}, with no clear winner.` : `A blend of ${a} and ${b}.`;
@@ -23,17 +24,27 @@ export function describeTop3(top3, best) {
 function verdict(result) {
   const top = result.probabilities.find((p) => p.genre === result.genre);
   const top3 = result.top3 ?? [];
+  // Only an explicit `false` marks the model as unsure.
+  const unsure = result.confident === false;
   return el(
     'div',
     { class: 'verdict-block' },
     el(
       'p',
       { class: 'verdict' },
-      el('span', { class: 'visually-hidden', text: 'Genre: ' }),
+      unsure
+        ? el('span', { class: 'verdict-guess', text: 'Best guess: ' })
+        : el('span', { class: 'visually-hidden', text: 'Genre: ' }),
       el('span', { class: 'verdict-genre', 'data-genre': result.genre, text: genreName(result.genre) }),
       top ? el('span', { class: 'verdict-conf', text: `${percent(top.probability)} sure` }) : null,
     ),
-    el('p', { class: 'top3', text: describeTop3(top3, result.genre) }),
+    unsure
+      ? el('p', {
+          class: 'unsure-note',
+          text: `Not sure: the music doesn't clearly match one genre. The best guess is ${genreName(result.genre).toLowerCase()}.`,
+        })
+      : null,
+    el('p', { class: 'top3', text: describeTop3(top3, result.genre, !unsure) }),
     el(
       'ol',
       { class: 'top3-list', 'aria-label': 'Leading genres', hidden: top3.length === 0 },
@@ -93,10 +104,13 @@ function melFigure(mel, duration, label) {
 
 /**
  * Replaces the contents of `container` with the view of `result` and tags
- * `card` with data attributes (result genre and probabilities).
+ * `card` with data attributes (result genre, whether the model is confident,
+ * probabilities).
  */
 export function renderResult(container, card, result, label) {
   card.dataset.resultGenre = result.genre;
+  if (typeof result.confident === 'boolean') card.dataset.confident = String(result.confident);
+  else delete card.dataset.confident;
   card.dataset.probabilities = JSON.stringify(result.probabilities.map((p) => p.probability));
   card.dataset.windows = String(Array.isArray(result.windows) ? result.windows.length : 0);
   const parts = [verdict(result), bars(result, label)];

@@ -216,9 +216,10 @@ mod cli {
             .map(|g| format!("{} {:.0}%", g.genre, 100.0 * g.probability))
             .collect();
         format!(
-            "{}: {} ({}; {:.1} s, {} windows)",
+            "{}: {}{} ({}; {:.1} s, {} windows)",
             path.display(),
             c.genre,
+            if c.confident { "" } else { " (unsure)" },
             top.join(", "),
             c.duration_s,
             c.windows.len()
@@ -245,10 +246,11 @@ mod cli {
 
     impl Serialize for FileResult<'_> {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = s.serialize_map(Some(6))?;
+            let mut m = s.serialize_map(Some(7))?;
             m.serialize_entry("file", &self.file.display().to_string())?;
             m.serialize_entry("duration_s", &self.c.duration_s)?;
             m.serialize_entry("genre", &self.c.genre)?;
+            m.serialize_entry("confident", &self.c.confident)?;
             m.serialize_entry("probabilities", &ProbabilityMap(&self.c.probabilities))?;
             m.serialize_entry("top3", &self.c.top3)?;
             m.serialize_entry::<_, [Window]>("windows", &self.c.windows)?;

@@ -2,16 +2,20 @@
 //!
 //! Layout: [`MAGIC`] (8 raw bytes), then the format version, the feature
 //! layout version, the genre names, the analysis window and hop in seconds,
-//! the per-feature mean and standard deviation, and finally the layers.
+//! the per-feature mean and standard deviation, the input transform, the
+//! calibration temperature and the confidence threshold, and finally the
+//! layers. Version 2 added the last three header fields; files of version 1
+//! are rejected with [`Error::ModelVersion`].
 
 use serde::{Deserialize, Serialize};
 
+use super::input::InputTransform;
 use crate::error::Error;
 
 /// First bytes of every model file.
 pub const MAGIC: [u8; 8] = *b"GENREMDL";
 /// Version of this file format.
-pub const FORMAT_VERSION: u16 = 1;
+pub const FORMAT_VERSION: u16 = 2;
 
 /// Everything but the layers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,6 +34,12 @@ pub struct Header {
     pub feature_mean: Vec<f32>,
     /// Per-feature standard deviation used to standardise the input.
     pub feature_std: Vec<f32>,
+    /// Applied to the features before they are standardised.
+    pub input: InputTransform,
+    /// Calibration temperature: logits are divided by it before the softmax.
+    pub temperature: f32,
+    /// A track whose top probability is below this is reported as unsure.
+    pub confidence_threshold: f32,
 }
 
 /// Weights of one layer, row-major `[outputs][inputs]`. Variants are only

@@ -2,6 +2,7 @@
 //! forward pass.
 
 pub mod format;
+pub mod input;
 pub mod network;
 
 use std::sync::OnceLock;
@@ -9,6 +10,7 @@ use std::sync::OnceLock;
 use ndarray::{Array1, Array2, ArrayView2};
 
 pub use format::{DenseLayer, Header, ModelFile, Precision, Weights, FORMAT_VERSION, MAGIC};
+pub use input::InputTransform;
 pub use network::Dense;
 
 use crate::error::Error;
@@ -43,6 +45,8 @@ pub const MAX_STANDARDISED: f32 = 1e4;
 /// inputs; beyond it single precision could overflow and the softmax give
 /// NaN.
 const MAX_OUTPUT_BOUND: f64 = 1e30;
+/// Range of calibration temperatures a model file may declare.
+const TEMPERATURE_RANGE: std::ops::RangeInclusive<f32> = 0.01..=100.0;
 
 /// A validated model, ready to classify.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,8 +54,11 @@ pub struct Model {
     genres: Vec<String>,
     window_s: f32,
     hop_s: f32,
+    input: InputTransform,
     mean: Array1<f32>,
     std: Array1<f32>,
+    temperature: f32,
+    confidence_threshold: f32,
     layers: Vec<Dense>,
 }
 
@@ -118,6 +125,20 @@ impl Model {
         if h.feature_std.iter().any(|v| !(v.is_finite() && *v > 0.0)) {
             return Err(invalid("feature std must be finite and positive"));
         }
+        if !h.input.is_valid() {
+            return Err(invalid(
+                "input transform: the level step needs mel_db, the floor needs the level step",
+            ));
+        }
+        if !TEMPERATURE_RANGE.contains(&h.temperature) {
+            return Err(invalid(format!("temperature {}", h.temperature)));
+        }
+        if !(0.0..=1.0).contains(&h.confidence_threshold) {
+            return Err(invalid(format!(
+                "confidence threshold {}",
+                h.confidence_threshold
+            )));
+        }
         if file.layers.is_empty() {
             return Err(invalid("no layers"));
         }
@@ -159,8 +180,11 @@ impl Model {
             genres: h.genres,
             window_s: h.window_s,
             hop_s: h.hop_s,
+            input: h.input,
             mean: Array1::from(h.feature_mean),
             std: Array1::from(h.feature_std),
+            temperature: h.temperature,
+            confidence_threshold: h.confidence_threshold,
             layers,
         })
     }
@@ -177,6 +201,9 @@ impl Model {
                 hop_s: self.hop_s,
                 feature_mean: self.mean.to_vec(),
                 feature_std: self.std.to_vec(),
+                input: self.input,
+                temperature: self.temperature,
+                confidence_threshold: self.confidence_threshold,
             },
             layers: self
                 .layers
@@ -210,6 +237,40 @@ impl Model {
     pub fn layers(&self) -> &[Dense] {
         &self.layers
     }
+    /// The transform applied to the features before standardisation.
+    pub fn input_transform(&self) -> InputTransform {
+        self.input
+    }
+    /// Calibration temperature (logits are divided by it).
+    pub fn temperature(&self) -> f32 {
+        self.temperature
+    }
+    /// Tracks whose top probability is below this are reported as unsure.
+    pub fn confidence_threshold(&self) -> f32 {
+        self.confidence_threshold
+    }
+
+    /// The same network with another calibration temperature and
+    /// confidence threshold, or an error when either is out of range.
+    pub fn with_calibration(&self, temperature: f32, threshold: f32) -> Result<Model, Error> {
+        let mut file = self.to_file(Precision::F32);
+        file.header.temperature = temperature;
+        file.header.confidence_threshold = threshold;
+        Model::from_file(file)
+    }
+
+    /// Standardised network input of one raw feature vector: the input
+    /// transform, then the standardisation, clamped to [`MAX_STANDARDISED`].
+    fn network_input(&self, features: &[f32; N_FEATURES]) -> Array1<f32> {
+        let mut x = *features;
+        self.input.apply(&mut x);
+        ((&ndarray::ArrayView1::from(&x[..]) - &self.mean) / &self.std).mapv(clamp_standardised)
+    }
+
+    /// Uncalibrated logits of one raw feature vector.
+    pub fn logits(&self, features: &[f32; N_FEATURES]) -> Vec<f32> {
+        network::logits_one(&self.layers, self.network_input(features).view()).to_vec()
+    }
 
     /// Class probabilities of a batch of raw feature vectors (one per row).
     pub fn predict_batch(&self, features: ArrayView2<f32>) -> Result<Array2<f32>, Error> {
@@ -219,19 +280,27 @@ impl Model {
                 features.ncols()
             )));
         }
-        let x = ((&features - &self.mean) / &self.std).mapv(clamp_standardised);
-        Ok(network::softmax_rows(network::logits(
-            &self.layers,
-            x.view(),
-        )))
+        let mut out = Array2::zeros((features.nrows(), self.genres.len()));
+        let mut x = [0.0f32; N_FEATURES];
+        for (mut o, row) in out.rows_mut().into_iter().zip(features.rows()) {
+            for (d, s) in x.iter_mut().zip(row) {
+                *d = *s;
+            }
+            o.assign(&Array1::from(self.predict(&x)));
+        }
+        Ok(out)
     }
 
-    /// Class probabilities of one raw feature vector.
+    /// Calibrated class probabilities of one raw feature vector.
     pub fn predict(&self, features: &[f32; N_FEATURES]) -> Vec<f32> {
-        let x = ((&ndarray::ArrayView1::from(&features[..]) - &self.mean) / &self.std)
-            .mapv(clamp_standardised);
-        network::softmax(network::logits_one(&self.layers, x.view()).view()).to_vec()
+        calibrated_softmax(&self.logits(features), self.temperature)
     }
+}
+
+/// Softmax of `logits / temperature`: the model's calibrated probabilities.
+pub fn calibrated_softmax(logits: &[f32], temperature: f32) -> Vec<f32> {
+    let z: Array1<f32> = logits.iter().map(|v| v / temperature).collect();
+    network::softmax(z.view()).to_vec()
 }
 
 fn clamp_standardised(v: f32) -> f32 {
@@ -289,6 +358,9 @@ pub(crate) fn test_model(seed: u64, hidden: usize, window_s: f32, hop_s: f32) ->
             hop_s,
             feature_mean: vec![0.0; N_FEATURES],
             feature_std: vec![1.0; N_FEATURES],
+            input: InputTransform::default(),
+            temperature: 1.0,
+            confidence_threshold: 0.5,
         },
         layers,
     };
@@ -524,6 +596,30 @@ mod tests {
             ("hop", Box::new(|f| f.header.hop_s = 0.0)),
             ("hop > window", Box::new(|f| f.header.hop_s = 4.0)),
             ("nan window", Box::new(|f| f.header.window_s = f32::NAN)),
+            ("zero temperature", Box::new(|f| f.header.temperature = 0.0)),
+            (
+                "nan temperature",
+                Box::new(|f| f.header.temperature = f32::NAN),
+            ),
+            ("huge temperature", Box::new(|f| f.header.temperature = 1e9)),
+            (
+                "threshold above 1",
+                Box::new(|f| f.header.confidence_threshold = 1.5),
+            ),
+            (
+                "nan threshold",
+                Box::new(|f| f.header.confidence_threshold = f32::NAN),
+            ),
+            (
+                "level without decibels",
+                Box::new(|f| {
+                    f.header.input = InputTransform {
+                        mel_db: false,
+                        level: true,
+                        floor_db: 0,
+                    }
+                }),
+            ),
             (
                 "overflowing weights",
                 Box::new(|f| {
@@ -623,6 +719,80 @@ mod tests {
             assert!(p.iter().all(|v| v.is_finite() && *v >= 0.0), "{p:?}");
             assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-5);
         }
+    }
+
+    #[test]
+    fn rejects_format_version_1() {
+        let mut f = test_model(1, 16, 3.0, 1.5).to_file(Precision::F32);
+        f.header.format_version = 1;
+        assert!(matches!(
+            Model::from_bytes(&f.to_bytes().unwrap()),
+            Err(Error::ModelVersion {
+                what: "format version",
+                found: 1,
+                expected: FORMAT_VERSION,
+            })
+        ));
+    }
+
+    #[test]
+    fn temperature_flattens_and_sharpens_without_changing_the_order() {
+        let m = test_model(3, 32, 3.0, 1.5);
+        let mut x = [0.0f32; N_FEATURES];
+        for (i, v) in x.iter_mut().enumerate() {
+            *v = (i as f32 * 0.11).cos() * 2.0;
+        }
+        let p1 = m.predict(&x);
+        let hot = m.with_calibration(4.0, 0.5).unwrap().predict(&x);
+        let cold = m.with_calibration(0.25, 0.5).unwrap().predict(&x);
+        let top = |p: &[f32]| p.iter().cloned().fold(0.0f32, f32::max);
+        assert!(top(&hot) < top(&p1) && top(&p1) < top(&cold));
+        let order = |p: &[f32]| {
+            let mut i: Vec<usize> = (0..p.len()).collect();
+            i.sort_by(|&a, &b| p[b].total_cmp(&p[a]));
+            i
+        };
+        assert_eq!(order(&hot), order(&p1));
+        assert_eq!(order(&cold), order(&p1));
+        assert_eq!(calibrated_softmax(&m.logits(&x), 1.0), p1);
+        assert!(m.with_calibration(0.0, 0.5).is_err());
+        assert!(m.with_calibration(1.0, -0.1).is_err());
+    }
+
+    #[test]
+    fn the_input_transform_is_part_of_the_model() {
+        let base = test_model(5, 16, 3.0, 1.5);
+        let mut f = base.to_file(Precision::F32);
+        f.header.input = InputTransform {
+            mel_db: true,
+            level: true,
+            floor_db: 60,
+        };
+        let level = Model::from_bytes(&f.to_bytes().unwrap()).unwrap();
+        assert_eq!(level.input_transform(), f.header.input);
+        let mut x = [0.0f32; N_FEATURES];
+        for (i, v) in x.iter_mut().enumerate() {
+            *v = 1e-2 * (1.0 + (i % 7) as f32);
+        }
+        // The same features 20 dB quieter: mel power / 100, MFCC 0 lower.
+        let mut quiet = x;
+        for v in &mut quiet[crate::layout::MEL.all()] {
+            *v /= 100.0;
+        }
+        let m = crate::layout::MFCC;
+        for i in [m.mean().start, m.min().start, m.max().start] {
+            quiet[i] -= 20.0 * (crate::layout::N_MELS as f32).sqrt();
+        }
+        let (a, b) = (level.predict(&x), level.predict(&quiet));
+        assert!(
+            a.iter().zip(&b).all(|(p, q)| (p - q).abs() < 1e-4),
+            "{a:?} {b:?}"
+        );
+        let (a, b) = (base.predict(&x), base.predict(&quiet));
+        assert!(
+            a.iter().zip(&b).any(|(p, q)| (p - q).abs() > 1e-3),
+            "{a:?} {b:?}"
+        );
     }
 
     #[test]

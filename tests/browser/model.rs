@@ -93,6 +93,7 @@ fn classify_returns_the_api_shape() {
         get(&result, "genre").as_string().as_deref(),
         Some(native.genre.as_str())
     );
+    assert_eq!(get(&result, "confident").as_bool(), Some(native.confident));
     assert_eq!(get(&result, "sampleRate").as_f64(), Some(22050.0));
     assert_eq!(
         get(&result, "duration").as_f64(),
@@ -146,6 +147,10 @@ fn progress_callback_cancels_and_rethrows() {
     assert_eq!(error_parts(&err).0, "RangeError");
     let err = wasm::classify_js(&[], 22050.0, None).expect_err("empty");
     assert_eq!(error_parts(&err).1, "empty");
+    let err = wasm::classify_js(&vec![0.25; 44100], 22050.0, None).expect_err("DC only");
+    let (name, code, message) = error_parts(&err);
+    assert_eq!((name.as_str(), code.as_str()), ("GenreError", "no-music"));
+    assert!(message.contains("no music detected"), "{message}");
     assert!(
         wasm::classify_js(&y, 22050.0, None).is_ok(),
         "serves after errors"

@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use genre_classifier::layout::{LAYOUT_VERSION, N_FEATURES};
-use genre_classifier::model::{DenseLayer, Header, ModelFile, Weights, FORMAT_VERSION, MAGIC};
+use genre_classifier::model::{
+    DenseLayer, Header, InputTransform, ModelFile, Weights, FORMAT_VERSION, MAGIC,
+};
 
 /// A 16-bit PCM WAV file of interleaved `samples` (in [-1, 1]).
 pub fn wav_bytes(samples: &[f32], channels: u16, sample_rate: u32) -> Vec<u8> {
@@ -32,6 +34,34 @@ pub fn wav_bytes(samples: &[f32], channels: u16, sample_rate: u32) -> Vec<u8> {
     for s in samples {
         let v = (s.clamp(-1.0, 1.0) * 32767.0).round() as i16;
         b.extend_from_slice(&v.to_le_bytes());
+    }
+    b
+}
+
+/// A mono 32-bit IEEE float WAV file (format tag 3, with the `fact` chunk
+/// such files carry) of `samples`, written as they are: levels above 1 are
+/// not clipped.
+pub fn wav_f32_bytes(samples: &[f32], sample_rate: u32) -> Vec<u8> {
+    let data_len = samples.len() as u32 * 4;
+    let mut b = Vec::with_capacity(58 + data_len as usize);
+    b.extend_from_slice(b"RIFF");
+    b.extend_from_slice(&(50 + data_len).to_le_bytes());
+    b.extend_from_slice(b"WAVEfmt ");
+    b.extend_from_slice(&18u32.to_le_bytes());
+    b.extend_from_slice(&3u16.to_le_bytes()); // IEEE float
+    b.extend_from_slice(&1u16.to_le_bytes());
+    b.extend_from_slice(&sample_rate.to_le_bytes());
+    b.extend_from_slice(&(sample_rate * 4).to_le_bytes());
+    b.extend_from_slice(&4u16.to_le_bytes());
+    b.extend_from_slice(&32u16.to_le_bytes());
+    b.extend_from_slice(&0u16.to_le_bytes()); // cbSize
+    b.extend_from_slice(b"fact");
+    b.extend_from_slice(&4u32.to_le_bytes());
+    b.extend_from_slice(&(samples.len() as u32).to_le_bytes());
+    b.extend_from_slice(b"data");
+    b.extend_from_slice(&data_len.to_le_bytes());
+    for s in samples {
+        b.extend_from_slice(&s.to_le_bytes());
     }
     b
 }
@@ -70,11 +100,30 @@ pub fn model_bytes(seed: u64, window_s: f32, hop_s: f32) -> Vec<u8> {
             hop_s,
             feature_mean: vec![0.0; N_FEATURES],
             feature_std: vec![1.0; N_FEATURES],
+            input: InputTransform::default(),
+            temperature: 1.0,
+            confidence_threshold: 0.5,
         },
         layers,
     }
     .to_bytes()
     .unwrap()
+}
+
+/// [`model_bytes`] with another calibration `temperature` and
+/// `confidence_threshold` in its header (threshold 0: every result is
+/// confident; threshold 1: practically none is).
+pub fn model_bytes_calibrated(
+    seed: u64,
+    window_s: f32,
+    hop_s: f32,
+    temperature: f32,
+    confidence_threshold: f32,
+) -> Vec<u8> {
+    let mut file = ModelFile::from_bytes(&model_bytes(seed, window_s, hop_s)).unwrap();
+    file.header.temperature = temperature;
+    file.header.confidence_threshold = confidence_threshold;
+    file.to_bytes().unwrap()
 }
 
 /// One golden fixture written by tests/parity/make_golden.py.

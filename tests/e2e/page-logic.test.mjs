@@ -52,6 +52,9 @@ test('the multi-genre sentence follows the leading genres', () => {
     'A blend of hip-hop, pop and disco, with no clear winner.',
   );
   assert.equal(describeTop3([], 'blues'), 'No genre stands out; the closest is blues.');
+  // When the model is unsure, never "clearly".
+  assert.equal(describeTop3([t('jazz', 0.9)], 'jazz', false), 'Mostly jazz.');
+  assert.equal(describeTop3([t('rock', 0.5), t('metal', 0.3)], 'rock', false), 'Mostly rock, with elements of metal.');
 });
 
 test('times and probabilities are formatted for people', () => {

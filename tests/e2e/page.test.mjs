@@ -148,6 +148,32 @@ async function dropFiles(page, files) {
   }, payload);
 }
 
+/**
+ * The genre and `confident` flag the package itself gives for `files`
+ * (classifyFile on the page's thread, as a user of the package would call
+ * it), by file name: what the cards for the same files must show.
+ */
+async function packageResults(page, files) {
+  const payload = files.map((f) => ({ name: f.name, mimeType: f.mimeType, base64: f.buffer.toString('base64') }));
+  return page.evaluate(async (items) => {
+    const { createClassifier } = await import(new URL('../js/index.js', location.href).href);
+    const classifier = await createClassifier({ worker: false });
+    const out = {};
+    try {
+      for (const { name, mimeType, base64 } of items) {
+        const bin = atob(base64);
+        const bytes = new Uint8Array(bin.length);
+        for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+        const { genre, confident } = await classifier.classifyFile(new File([bytes], name, { type: mimeType }));
+        out[name] = { genre, confident };
+      }
+    } finally {
+      classifier.terminate();
+    }
+    return out;
+  }, payload);
+}
+
 /** Waits until every card has finished, then returns what each one shows. */
 async function cardOutcomes(page, count) {
   await page.waitForFunction(
@@ -173,7 +199,11 @@ async function cardOutcomes(page, count) {
         state: card.dataset.state,
         errorCode: card.dataset.errorCode ?? null,
         genre: card.dataset.resultGenre ?? null,
+        confident: card.dataset.confident ?? null,
         verdict: card.querySelector('.verdict-genre')?.textContent ?? null,
+        headline: card.querySelector('.verdict')?.textContent ?? null,
+        unsureNote: card.querySelector('.unsure-note')?.textContent ?? null,
+        live: card.querySelector('[role="status"]')?.textContent ?? null,
         alert: card.querySelector('[role="alert"]')?.textContent ?? null,
         cardProbabilities: card.dataset.probabilities ? JSON.parse(card.dataset.probabilities) : null,
         bars: [...card.querySelectorAll('.bar')].map((b) => ({
@@ -197,6 +227,7 @@ function checkClassified(card) {
   assert.equal(card.state, 'done', `${card.name} should be classified, got ${card.state}: ${card.alert}`);
   assert.ok(GENRES.includes(card.genre), `${card.name}: unknown genre ${card.genre}`);
   assert.ok(card.verdict && card.verdict.trim().length > 0, `${card.name}: no genre shown`);
+  checkConfidence(card);
   assert.deepEqual(card.bars.map((b) => b.genre), GENRES, `${card.name}: one bar per genre, in model order`);
   const sum = card.bars.reduce((s, b) => s + b.probability, 0);
   assert.ok(Math.abs(sum - 1) < 1e-4, `${card.name}: displayed probabilities sum to ${sum}`);
@@ -218,6 +249,21 @@ function checkClassified(card) {
   } else {
     assert.equal(card.timelineLabel, null);
   }
+}
+
+/** The card marks whether the model is sure; when it is not, the genre reads as a guess. */
+function checkConfidence(card) {
+  assert.ok(['true', 'false'].includes(card.confident), `${card.name}: data-confident is ${card.confident}`);
+  const unsure = card.confident === 'false';
+  assert.equal(card.unsureNote !== null, unsure, `${card.name}: the unsure note is shown iff the model is unsure`);
+  if (unsure) {
+    assert.match(card.unsureNote, /^Not sure: .+ The best guess is .+\.$/, card.name);
+    assert.ok(card.headline.startsWith(`Best guess: ${card.verdict}`), `${card.name}: headline "${card.headline}"`);
+  } else {
+    assert.ok(!card.headline.includes('Best guess'), `${card.name}: headline "${card.headline}"`);
+  }
+  assert.ok(card.live && card.live.includes(card.genre), `${card.name}: live region "${card.live}"`);
+  assert.equal(card.live.includes('(unsure)'), unsure, `${card.name}: live region "${card.live}"`);
 }
 
 function checkOffsite(requests, origin) {
@@ -259,6 +305,14 @@ test('the page classifies dropped and picked files, keeps bad files on their own
 
   checkClassified(byName[wav.name]);
   checkClassified(byName[flac.name]);
+  // The cards show what the package answers for the same files.
+  const expected = await packageResults(page, [wav, flac]);
+  for (const f of [wav, flac]) {
+    const { genre, confident } = expected[f.name];
+    assert.equal(typeof confident, 'boolean', `${f.name}: the package's result has a boolean "confident"`);
+    assert.equal(byName[f.name].genre, genre, f.name);
+    assert.equal(byName[f.name].confident, String(confident), `${f.name}: data-confident`);
+  }
   assert.ok(byName[flac.name].windows > 1, 'a 30 s clip is classified in several windows');
 
   for (const bad of [text, empty, truncated]) {
@@ -386,6 +440,55 @@ for (const colorScheme of ['light', 'dark']) {
   });
 }
 
+test('an unsure result reads as a guess, with a note; a confident one states the genre', { timeout: 120_000 }, async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    const { context, page, problems } = await openPage({ colorScheme });
+    // Whether the real model is sure of a clip depends on the model: render
+    // the same result both ways instead.
+    const shown = await page.evaluate(async (genres) => {
+      const { createFileCard } = await import(new URL('card.js', location.href).href);
+      const probabilities = genres.map((genre, i) => ({ genre, probability: [0.1, 0.05, 0.05, 0.05, 0.15, 0.34, 0.04, 0.1, 0.06, 0.06][i] }));
+      const top3 = [...probabilities].sort((a, b) => b.probability - a.probability).slice(0, 2);
+      const windows = [{ start: 0, end: 3, genre: 'jazz', probabilities: probabilities.map((p) => p.probability) }];
+      const out = {};
+      for (const [name, confident] of [['sure', true], ['unsure', false], ['older-package', undefined]]) {
+        const card = createFileCard(new File([new Uint8Array(8)], `${name}.wav`, { type: 'audio/wav' }));
+        document.getElementById('cards').append(card.element);
+        card.done({ genre: 'jazz', confident, probabilities, top3, windows, duration: 3, sampleRate: 22050 });
+        const q = (s) => card.element.querySelector(s);
+        out[name] = {
+          confident: card.element.dataset.confident ?? null,
+          headline: q('.verdict').textContent,
+          note: q('.unsure-note')?.textContent ?? null,
+          noteVisible: q('.unsure-note')?.checkVisibility() ?? false,
+          live: q('[role="status"]').textContent,
+        };
+      }
+      return out;
+    }, GENRES);
+    assert.deepEqual(shown.unsure, {
+      confident: 'false',
+      headline: 'Best guess: Jazz34.0% sure',
+      note: "Not sure: the music doesn't clearly match one genre. The best guess is jazz.",
+      noteVisible: true,
+      live: 'unsure.wav: jazz (unsure).',
+    });
+    assert.deepEqual(shown.sure, {
+      confident: 'true',
+      headline: 'Genre: Jazz34.0% sure',
+      note: null,
+      noteVisible: false,
+      live: 'sure.wav: jazz.',
+    });
+    // Without the field (an older package), the result is shown as before.
+    assert.deepEqual(shown['older-package'], { ...shown.sure, confident: null, live: 'older-package.wav: jazz.' });
+    await page.screenshot({ path: join(ARTIFACTS, `page-unsure-${colorScheme}.png`), fullPage: true });
+    assert.deepEqual(await page.evaluate(lowContrastText), [], `${colorScheme} mode`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+});
+
 test('the page works offline once loaded', { timeout: 300_000 }, async () => {
   const { context, page, problems } = await openPage();
   await page.evaluate(async () => {
@@ -425,6 +528,17 @@ test('microphone mode classifies what the microphone hears', { timeout: 120_000 
     assert.equal(probs.length, 10);
     assert.ok(Math.abs(probs.reduce((a, b) => a + b, 0) - 1) < 1e-4);
     assert.ok(GENRES.includes(await page.getAttribute('#mic-card', 'data-result-genre')));
+    // Read together: the card is updated every few seconds.
+    const mic = await page.$eval('#mic-card', (card) => ({
+      confident: card.dataset.confident,
+      notes: card.querySelectorAll('.unsure-note').length,
+      status: card.querySelector('[role="status"]').textContent,
+    }));
+    assert.ok(['true', 'false'].includes(mic.confident), `data-confident is ${mic.confident}`);
+    assert.equal(mic.notes, mic.confident === 'false' ? 1 : 0, JSON.stringify(mic));
+    if (mic.status.includes('sound like')) {
+      assert.equal(mic.status.includes('(unsure)'), mic.confident === 'false', JSON.stringify(mic));
+    }
     await page.click('#mic-button');
     assert.equal(await page.getAttribute('#mic-button', 'aria-pressed'), 'false');
     checkOffsite(requests, server.origin);

@@ -146,6 +146,12 @@ async function main() {
       cancelled = e.code;
     }
     const fromFile = await classifier.classifyFile(wav(samples, 44100));
+    let silence = null;
+    try {
+      await classifier.classifySamples(new Float32Array(44100), 22050);
+    } catch (e) {
+      silence = { isGenreError: e instanceof GenreError, code: e.code };
+    }
     const bad = await badInputRun(classifier, features);
     out[worker ? 'worker' : 'local'] = {
       featureLength: features.length,
@@ -157,6 +163,7 @@ async function main() {
         isFloat32: mel.db instanceof Float32Array, length: mel.db.length, finite: mel.db.every(Number.isFinite) },
       sameWithMel: JSON.stringify(withMel.probabilities) === JSON.stringify(result.probabilities),
       cancelled,
+      silence,
       fromFile,
       progress,
       error,
@@ -184,6 +191,8 @@ function checkClassification(c, label) {
   for (const p of c.probabilities) assert.ok(p.probability >= 0 && p.probability <= 1, label);
   const best = c.probabilities.reduce((a, b) => (b.probability > a.probability ? b : a));
   assert.equal(c.genre, best.genre, label);
+  // Whether the model is sure of it depends on the model's threshold: only the type is fixed.
+  assert.equal(typeof c.confident, 'boolean', `${label}: confident is ${c.confident}`);
   // top3: the genres above 0.15, best first, at most three.
   assert.ok(c.top3.length <= 3, label);
   const expected = [...c.probabilities].filter((p) => p.probability > 0.15)
@@ -256,6 +265,7 @@ test('the packed package works in a fresh Vite app in Chromium', { timeout: 600_
     assert.ok(fractions.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= fractions[i - 1])), `${mode}: progress ${fractions}`);
     assert.deepEqual(r.progress.at(-1), [1, 'done'], mode);
     assert.deepEqual([r.error.isGenreError, r.error.name, r.error.code], [true, 'GenreError', 'empty'], mode);
+    assert.deepEqual(r.silence, { isGenreError: true, code: 'no-music' }, `${mode}: silence is no music`);
     assert.ok(r.bad.length > 20, mode);
     for (const b of r.bad) {
       const what = `${mode}: ${b.name}: ${JSON.stringify(b)}`;

@@ -1,13 +1,15 @@
-//! Clip-level cross-validation: model selection on the training folds,
-//! evaluation on the held-out fold, and the baselines.
+//! Cross-validation: model selection on the training folds (grouped by
+//! artist), evaluation on the held-out fold, and the baselines.
 
 use genre_classifier::layout::N_FEATURES;
-use genre_classifier::model::Precision;
+use genre_classifier::model::{calibrated_softmax, InputTransform, Precision};
 use genre_classifier::Model;
 use ndarray::{Array1, Array2, Axis};
+use rayon::prelude::*;
 
+use crate::augment::Kind;
 use crate::data::{n_windows, ClipFeatures, WindowSpec};
-use crate::folds::stratified;
+use crate::folds::grouped;
 use crate::knn;
 use crate::metrics::{argmax, Confusion};
 use crate::net::{Hyper, Mlp, WIDTHS};
@@ -18,32 +20,92 @@ pub const INNER_FOLDS: usize = 3;
 /// Neighbour counts the k-NN baseline chooses from.
 pub const KS: [usize; 6] = [1, 3, 5, 9, 15, 25];
 
-/// All clips' window features for each window spec, and the clip labels.
+/// All clips' window features for each window spec, of the clips as they
+/// are and of each kind of augmented copy, with the clip labels and groups.
 pub struct Corpus {
     pub labels: Vec<usize>,
+    /// Group (artist) index of each clip.
+    pub groups: Vec<usize>,
     pub specs: Vec<WindowSpec>,
-    /// `feats[spec][clip]`.
+    /// `feats[spec][clip]`, the clips as they are.
     pub feats: Vec<Vec<ClipFeatures>>,
+    /// `augmented[kind][spec][clip]`, one copy per kind of [`Kind::ALL`].
+    pub augmented: Vec<Vec<Vec<ClipFeatures>>>,
     pub classes: usize,
 }
 
-/// One setting the selection chooses from.
+/// Set of augmentation kinds, as a bit mask over [`Kind::ALL`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Kinds(pub u8);
+
+impl Kinds {
+    /// Every kind.
+    pub const ALL: Kinds = Kinds((1 << Kind::ALL.len()) - 1);
+    /// No augmentation.
+    pub const NONE: Kinds = Kinds(0);
+
+    /// Every kind but `kind`.
+    pub fn without(self, kind: Kind) -> Kinds {
+        Kinds(self.0 & !(1 << Self::index(kind)))
+    }
+
+    /// Whether `kind` is in the set.
+    pub fn contains(self, kind: Kind) -> bool {
+        self.0 & (1 << Self::index(kind)) != 0
+    }
+
+    fn index(kind: Kind) -> usize {
+        Kind::ALL.iter().position(|&k| k == kind).unwrap_or(0)
+    }
+
+    /// Names of the kinds, or "none".
+    pub fn describe(self) -> String {
+        let names: Vec<&str> = Kind::ALL
+            .iter()
+            .filter(|&&k| self.contains(k))
+            .map(|k| k.name())
+            .collect();
+        if names.is_empty() {
+            "none".into()
+        } else if self == Kinds::ALL {
+            "all".into()
+        } else {
+            names.join(", ")
+        }
+    }
+}
+
+/// One setting: window spec, training settings, input transform and the
+/// augmented copies added to the training clips.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Candidate {
     pub spec: usize,
     pub hyper: Hyper,
+    pub input: InputTransform,
+    pub augment: Kinds,
 }
 
 impl Corpus {
-    /// Window rows of `clips` for a spec, with each row's clip label.
-    pub fn stack(&self, spec: usize, clips: &[usize]) -> (Array2<f32>, Vec<usize>) {
-        let rows: usize = clips.iter().map(|&c| n_windows(&self.feats[spec][c])).sum();
+    /// Window rows of `clips` for a spec (the clips as they are, then their
+    /// augmented copies of the given kinds), with each row's clip label.
+    pub fn stack(&self, spec: usize, clips: &[usize], augment: Kinds) -> (Array2<f32>, Vec<usize>) {
+        let mut sources: Vec<&Vec<ClipFeatures>> = vec![&self.feats[spec]];
+        for (i, &k) in Kind::ALL.iter().enumerate() {
+            if augment.contains(k) {
+                sources.push(&self.augmented[i][spec]);
+            }
+        }
+        let rows: usize = sources
+            .iter()
+            .map(|s| clips.iter().map(|&c| n_windows(&s[c])).sum::<usize>())
+            .sum();
         let mut x = Vec::with_capacity(rows * N_FEATURES);
         let mut y = Vec::with_capacity(rows);
-        for &c in clips {
-            let f = &self.feats[spec][c];
-            x.extend_from_slice(f);
-            y.extend(std::iter::repeat_n(self.labels[c], n_windows(f)));
+        for s in sources {
+            for &c in clips {
+                x.extend_from_slice(&s[c]);
+                y.extend(std::iter::repeat_n(self.labels[c], n_windows(&s[c])));
+            }
         }
         (
             Array2::from_shape_vec((rows, N_FEATURES), x).expect("rows of 498"),
@@ -54,6 +116,26 @@ impl Corpus {
     /// Clip labels of `clips`.
     pub fn labels_of(&self, clips: &[usize]) -> Vec<usize> {
         clips.iter().map(|&c| self.labels[c]).collect()
+    }
+
+    /// Grouped folds (no artist on both sides) of `clips`.
+    pub fn grouped_folds(&self, clips: &[usize], k: usize, seed: u64) -> Vec<usize> {
+        let groups: Vec<usize> = clips.iter().map(|&c| self.groups[c]).collect();
+        grouped(&self.labels_of(clips), &groups, k, seed)
+    }
+}
+
+/// Rows of `x` through the input transform, in place.
+pub fn transform_rows(x: &mut Array2<f32>, input: InputTransform) {
+    let mut v = [0.0f32; N_FEATURES];
+    for mut row in x.rows_mut() {
+        for (d, s) in v.iter_mut().zip(row.iter()) {
+            *d = *s;
+        }
+        input.apply(&mut v);
+        for (d, s) in row.iter_mut().zip(&v) {
+            *d = *s;
+        }
     }
 }
 
@@ -91,12 +173,15 @@ pub fn class_weights(labels: &[usize], classes: usize) -> Vec<f32> {
         .collect()
 }
 
-/// Trains the network on `clips` with candidate `cand` and returns it as a
-/// validated core model (so evaluation runs the product's own inference).
+/// Trains the network on `clips` (and their augmented copies) with
+/// candidate `cand` and returns it as a validated core model, temperature
+/// 1, so that evaluation runs the product's own inference.
 pub fn train_model(corpus: &Corpus, clips: &[usize], cand: Candidate, seed: u64) -> Model {
-    let (x, y) = corpus.stack(cand.spec, clips);
+    let (mut x, y) = corpus.stack(cand.spec, clips, cand.augment);
+    transform_rows(&mut x, cand.input);
     let (mean, std) = standardiser(&x);
     let xs = ((&x - &mean) / &std).as_standard_layout().to_owned();
+    // Class weights count clips, not windows: every clip has its copies.
     let weights = class_weights(&corpus.labels_of(clips), corpus.classes);
     let mut rng = Rng::new(seed);
     let mut mlp = Mlp::init(&WIDTHS, &mut rng).expect("init");
@@ -104,22 +189,57 @@ pub fn train_model(corpus: &Corpus, clips: &[usize], cand: Candidate, seed: u64)
         .expect("training");
     let spec = corpus.specs[cand.spec];
     let file = mlp
-        .export(&mean, &std, spec.window_s, spec.hop_s, Precision::F32)
+        .export(
+            &mean,
+            &std,
+            cand.input,
+            spec.window_s,
+            spec.hop_s,
+            Precision::F32,
+        )
         .expect("export");
     Model::from_file(file).expect("a trained model is valid")
 }
 
-/// Each clip's probabilities: the mean over its windows.
-pub fn clip_probs(model: &Model, corpus: &Corpus, spec: usize, clips: &[usize]) -> Vec<Vec<f32>> {
+/// Uncalibrated logits of every window of each of `clips`, given the
+/// window features of every clip (`feats[clip]`, one window spec).
+pub fn clip_logits(model: &Model, feats: &[ClipFeatures], clips: &[usize]) -> Vec<Vec<Vec<f32>>> {
     clips
         .iter()
         .map(|&c| {
-            let f = &corpus.feats[spec][c];
-            let x = Array2::from_shape_vec((n_windows(f), N_FEATURES), f.clone()).expect("rows");
-            let p = model.predict_batch(x.view()).expect("498 features");
-            p.mean_axis(Axis(0)).expect("windows").to_vec()
+            feats[c]
+                .chunks_exact(N_FEATURES)
+                .map(|w| {
+                    let x: &[f32; N_FEATURES] = w.try_into().expect("498 features");
+                    model.logits(x)
+                })
+                .collect()
         })
         .collect()
+}
+
+/// A clip's probabilities at a temperature: the mean over its windows of
+/// the calibrated softmax, as at run time.
+pub fn probs_at(logits: &[Vec<Vec<f32>>], temperature: f32) -> Vec<Vec<f32>> {
+    logits
+        .iter()
+        .map(|windows| {
+            let mut mean = vec![0.0f64; windows.first().map_or(0, Vec::len)];
+            for z in windows {
+                for (m, p) in mean.iter_mut().zip(calibrated_softmax(z, temperature)) {
+                    *m += p as f64;
+                }
+            }
+            mean.iter()
+                .map(|m| (m / windows.len().max(1) as f64) as f32)
+                .collect()
+        })
+        .collect()
+}
+
+/// Each clip's probabilities with the model's own temperature.
+pub fn clip_probs(model: &Model, feats: &[ClipFeatures], clips: &[usize]) -> Vec<Vec<f32>> {
+    probs_at(&clip_logits(model, feats, clips), model.temperature())
 }
 
 /// Confusion of clip predictions (argmax of the probabilities).
@@ -131,30 +251,57 @@ pub fn confusion(probs: &[Vec<f32>], labels: &[usize], classes: usize) -> Confus
     c
 }
 
+/// Copies of the held-out clips that the selection scores beside the clips
+/// themselves: users' files are often MP3s, at any level.
+pub const SELECTION_COPIES: [Kind; 2] = [Kind::Mp3, Kind::Gain];
+
 /// Balanced accuracy of each candidate in an inner cross-validation over
-/// `clips`, and the index of the best (the first of equals).
+/// `clips`, grouped by artist, and the index of the best (the first of
+/// equals). Each held-out clip counts three times: as it is, and as its
+/// [`SELECTION_COPIES`] (never trained on, since the clip is held out).
 pub fn select_net(
     corpus: &Corpus,
     clips: &[usize],
     cands: &[Candidate],
     seed: u64,
 ) -> (usize, Vec<f64>) {
-    let folds = stratified(&corpus.labels_of(clips), INNER_FOLDS, seed);
-    let scores: Vec<f64> = cands
-        .iter()
-        .enumerate()
-        .map(|(ci, &cand)| {
+    let folds = corpus.grouped_folds(clips, INNER_FOLDS, seed);
+    // Every (candidate, fold) training is independent: run them in parallel.
+    let jobs: Vec<(usize, usize)> = (0..cands.len())
+        .flat_map(|ci| (0..INNER_FOLDS).map(move |k| (ci, k)))
+        .collect();
+    let results: Vec<Confusion> = jobs
+        .par_iter()
+        .map(|&(ci, k)| {
+            let cand = cands[ci];
+            let (train, test) = split(clips, &folds, k);
+            let m = train_model(
+                corpus,
+                &train,
+                cand,
+                seed ^ (((ci * 31 + k) as u64 + 1) << 8),
+            );
+            let labels = corpus.labels_of(&test);
+            let mut c = confusion(
+                &clip_probs(&m, &corpus.feats[cand.spec], &test),
+                &labels,
+                corpus.classes,
+            );
+            for kind in SELECTION_COPIES {
+                let i = Kind::ALL.iter().position(|&k| k == kind).unwrap_or(0);
+                let p = clip_probs(&m, &corpus.augmented[i][cand.spec], &test);
+                c.merge(&confusion(&p, &labels, corpus.classes));
+            }
+            c
+        })
+        .collect();
+    let scores: Vec<f64> = (0..cands.len())
+        .map(|ci| {
             let mut total = Confusion::new(corpus.classes);
-            for k in 0..INNER_FOLDS {
-                let (train, test) = split(clips, &folds, k);
-                let m = train_model(
-                    corpus,
-                    &train,
-                    cand,
-                    seed ^ (((ci * 31 + k) as u64 + 1) << 8),
-                );
-                let p = clip_probs(&m, corpus, cand.spec, &test);
-                total.merge(&confusion(&p, &corpus.labels_of(&test), corpus.classes));
+            for (&(c, _), r) in jobs.iter().zip(&results) {
+                if c == ci {
+                    total.merge(r);
+                }
             }
             total.balanced_accuracy()
         })
@@ -163,21 +310,25 @@ pub fn select_net(
 }
 
 /// k-NN clip probabilities: each window votes with its `k` nearest training
-/// windows (standardised on the training clips), averaged over the clip.
+/// windows (transformed, then standardised on the training clips),
+/// averaged over the clip.
 pub fn knn_probs(
     corpus: &Corpus,
     spec: usize,
+    input: InputTransform,
     train: &[usize],
     test: &[usize],
     ks: &[usize],
 ) -> Vec<Vec<Vec<f32>>> {
-    let (x, y) = corpus.stack(spec, train);
+    let (mut x, y) = corpus.stack(spec, train, Kinds::NONE);
+    transform_rows(&mut x, input);
     let (mean, std) = standardiser(&x);
     let xs = (&x - &mean) / &std;
     let k_max = ks.iter().copied().max().unwrap_or(1);
     let mut out = vec![Vec::with_capacity(test.len()); ks.len()];
     for &c in test {
-        let (tx, _) = corpus.stack(spec, &[c]);
+        let (mut tx, _) = corpus.stack(spec, &[c], Kinds::NONE);
+        transform_rows(&mut tx, input);
         let ts = (&tx - &mean) / &std;
         let nb = knn::neighbours(&xs, &y, &ts, k_max);
         for (ki, &k) in ks.iter().enumerate() {
@@ -193,16 +344,21 @@ pub fn knn_probs(
     out
 }
 
-/// Inner-CV choice of the k-NN window spec and k: `(spec, k index)` and the
-/// balanced accuracy of every pair, `[spec][k]`.
-pub fn select_knn(corpus: &Corpus, clips: &[usize], seed: u64) -> ((usize, usize), Vec<Vec<f64>>) {
-    let folds = stratified(&corpus.labels_of(clips), INNER_FOLDS, seed);
+/// Inner-CV (grouped) choice of the k-NN window spec and k: `(spec, k
+/// index)` and the balanced accuracy of every pair, `[spec][k]`.
+pub fn select_knn(
+    corpus: &Corpus,
+    clips: &[usize],
+    input: InputTransform,
+    seed: u64,
+) -> ((usize, usize), Vec<Vec<f64>>) {
+    let folds = corpus.grouped_folds(clips, INNER_FOLDS, seed);
     let mut scores = vec![vec![0.0; KS.len()]; corpus.specs.len()];
     for (s, row) in scores.iter_mut().enumerate() {
         let mut totals = vec![Confusion::new(corpus.classes); KS.len()];
         for k in 0..INNER_FOLDS {
             let (train, test) = split(clips, &folds, k);
-            let probs = knn_probs(corpus, s, &train, &test, &KS);
+            let probs = knn_probs(corpus, s, input, &train, &test, &KS);
             for (ki, p) in probs.iter().enumerate() {
                 totals[ki].merge(&confusion(p, &corpus.labels_of(&test), corpus.classes));
             }
@@ -232,7 +388,7 @@ pub fn split(clips: &[usize], folds: &[usize], k: usize) -> (Vec<usize>, Vec<usi
 }
 
 /// Index of the largest score, the first of equals.
-fn best(scores: &[f64]) -> usize {
+pub fn best(scores: &[f64]) -> usize {
     let mut b = 0;
     for (i, &s) in scores.iter().enumerate() {
         if s > scores[b] + 1e-12 {

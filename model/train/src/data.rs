@@ -1,4 +1,5 @@
-//! The clips, their analysis windows and the windows' features, cached on disk.
+//! The clips, their artists, their analysis windows and the windows'
+//! features (of the clips and of their augmented copies), cached on disk.
 
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
@@ -8,17 +9,34 @@ use genre_classifier::decode::decode_file;
 use genre_classifier::layout::{LAYOUT_VERSION, N_FEATURES};
 use rayon::prelude::*;
 
+use crate::augment::{augment, Kind};
 use crate::rng::Rng;
 
 /// The GTZAN genres, in model order.
 pub use genre_classifier::model::GENRES;
 
-/// One audio clip and its label.
+/// One audio clip, its label and its artist.
 #[derive(Debug, Clone)]
 pub struct Clip {
     pub path: PathBuf,
     pub name: String,
     pub genre: usize,
+    /// Name of the dataset folder the clip comes from.
+    pub dataset: String,
+    /// The artist, from the folder's `artists.tsv`; `None` when unknown.
+    pub artist: Option<String>,
+}
+
+impl Clip {
+    /// Key of the clip's group in grouped folds: its artist (the same
+    /// artist in two datasets is one group), or the clip itself when the
+    /// artist is unknown.
+    pub fn group_key(&self) -> String {
+        match &self.artist {
+            Some(a) => format!("artist:{}", a.trim().to_lowercase()),
+            None => format!("clip:{}/{}", self.dataset, self.name),
+        }
+    }
 }
 
 /// Analysis window length and hop, in seconds.
@@ -31,56 +49,126 @@ pub struct WindowSpec {
 /// Feature vectors of the windows of one clip, row after row.
 pub type ClipFeatures = Vec<f32>;
 
-/// Every clip under `root/genres/<genre>/`, sorted by genre then name.
-pub fn list_clips(root: &Path) -> Result<Vec<Clip>, String> {
+/// Audio file extensions the training reads.
+const EXTENSIONS: [&str; 5] = ["flac", "wav", "au", "mp3", "ogg"];
+
+/// Every clip under `root/genres/<genre>/` of every root, sorted by root,
+/// genre, then name. A genre folder may be missing from a root (a dataset
+/// of one genre); a genre folder not named after a model genre is an error.
+/// Artists come from `root/artists.tsv` when present (`clip<TAB>artist...`
+/// with a header line; the clip is the file name without its extension;
+/// an empty artist means unknown).
+pub fn list_clips(roots: &[PathBuf]) -> Result<Vec<Clip>, String> {
     let mut clips = Vec::new();
-    for (genre, name) in GENRES.iter().enumerate() {
-        let dir = root.join("genres").join(name);
-        let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| ["flac", "wav", "au", "mp3", "ogg"].contains(&e))
-            })
-            .collect();
-        files.sort();
-        clips.extend(files.into_iter().map(|path| {
-            Clip {
-                name: path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                path,
-                genre,
+    for root in roots {
+        let dataset = root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| root.display().to_string());
+        let genres_dir = root.join("genres");
+        let entries =
+            std::fs::read_dir(&genres_dir).map_err(|e| format!("{}: {e}", genres_dir.display()))?;
+        for e in entries.filter_map(Result::ok) {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if e.path().is_dir() && !GENRES.contains(&name.as_str()) {
+                return Err(format!(
+                    "{}: not one of the model's genres ({})",
+                    e.path().display(),
+                    GENRES.join(", ")
+                ));
             }
-        }));
+        }
+        let artists = read_artists(root)?;
+        for (genre, name) in GENRES.iter().enumerate() {
+            let dir = genres_dir.join(name);
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            let mut files: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.extension()
+                        .and_then(|e| e.to_str())
+                        .is_some_and(|e| EXTENSIONS.contains(&e.to_lowercase().as_str()))
+                })
+                .collect();
+            files.sort();
+            clips.extend(files.into_iter().map(|path| {
+                let stem = path
+                    .file_stem()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                Clip {
+                    name: path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                    artist: artists.get(&stem).cloned(),
+                    dataset: dataset.clone(),
+                    path,
+                    genre,
+                }
+            }));
+        }
     }
     if clips.is_empty() {
-        return Err(format!("no clips under {}", root.display()));
+        let list: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
+        return Err(format!("no clips under {}", list.join(", ")));
     }
     Ok(clips)
 }
 
+/// Clip name (without extension) -> artist, from `root/artists.tsv`; empty
+/// when the file is absent. Empty artists are left out (unknown).
+fn read_artists(root: &Path) -> Result<std::collections::HashMap<String, String>, String> {
+    let path = root.join("artists.tsv");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(Default::default());
+    };
+    let mut map = std::collections::HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let mut cols = line.split('\t');
+        let (Some(clip), Some(artist)) = (cols.next(), cols.next()) else {
+            if line.trim().is_empty() {
+                continue;
+            }
+            return Err(format!(
+                "{}:{}: expected clip<TAB>artist",
+                path.display(),
+                i + 1
+            ));
+        };
+        if i == 0 && clip == "clip" {
+            continue;
+        }
+        if !artist.trim().is_empty() {
+            map.insert(clip.trim().to_string(), artist.trim().to_string());
+        }
+    }
+    Ok(map)
+}
+
 /// Features of every window of every clip, for each window spec:
-/// `result[spec][clip]`. Read from the cache when the clips, the specs and
-/// the extractor's output are unchanged.
+/// `result[spec][clip]`, of the clips as they are (`kind` `None`) or of one
+/// augmented copy of each. Read from the cache when the clips, the specs,
+/// the copy and the extractor's output are unchanged.
 pub fn window_features(
     clips: &[Clip],
     specs: &[WindowSpec],
+    kind: Option<Kind>,
     cache_dir: &Path,
 ) -> Result<Vec<Vec<ClipFeatures>>, String> {
-    let key = cache_key(clips, specs)?;
-    let cache = cache_dir.join(format!("features-{key:016x}.postcard"));
+    let key = cache_key(clips, specs, kind)?;
+    let label = kind.map_or("original", Kind::name);
+    let cache = cache_dir.join(format!("features-{label}-{key:016x}.postcard"));
     if let Ok(bytes) = std::fs::read(&cache) {
         if let Ok(f) = postcard::from_bytes::<Vec<Vec<ClipFeatures>>>(&bytes) {
-            eprintln!("features: read from {}", cache.display());
+            eprintln!("features ({label}): read from {}", cache.display());
             return Ok(f);
         }
     }
     eprintln!(
-        "features: extracting {} clips x {} window specs ...",
+        "features ({label}): extracting {} clips x {} window specs ...",
         clips.len(),
         specs.len()
     );
@@ -88,18 +176,23 @@ pub fn window_features(
     let per_clip: Vec<Vec<ClipFeatures>> = clips
         .par_iter()
         .map(|clip| {
-            let d = decode_file(&clip.path).map_err(|e| format!("{}: {e}", clip.path.display()))?;
-            genre_classifier::features::check(&d.samples, d.sample_rate)
-                .map_err(|e| format!("{}: {e}", clip.path.display()))?;
-            let y = genre_classifier::dsp::resample::to_analysis_rate(&d.samples, d.sample_rate);
+            let at = |e: &dyn std::fmt::Display| format!("{}: {e}", clip.path.display());
+            let d = decode_file(&clip.path).map_err(|e| at(&e))?;
+            genre_classifier::features::check(&d.samples, d.sample_rate).map_err(|e| at(&e))?;
+            let mut y =
+                genre_classifier::dsp::resample::to_analysis_rate(&d.samples, d.sample_rate);
+            if let Some(kind) = kind {
+                let mut rng = Rng::new(clip_seed(clip, kind));
+                y = augment(&y, kind, &mut rng).map_err(|e| at(&e))?.into();
+            }
             let out = specs
                 .iter()
                 .map(|s| clip_features(&y, *s))
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| format!("{}: {e}", clip.path.display()))?;
+                .map_err(|e| at(&e))?;
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            if n.is_multiple_of(20) {
-                eprintln!("features: {n}/{} clips", clips.len());
+            if n.is_multiple_of(50) || n == clips.len() {
+                eprintln!("features ({label}): {n}/{} clips", clips.len());
             }
             Ok(out)
         })
@@ -115,6 +208,16 @@ pub fn window_features(
     let bytes = postcard::to_allocvec(&by_spec).map_err(|e| e.to_string())?;
     std::fs::write(&cache, bytes).map_err(|e| format!("{}: {e}", cache.display()))?;
     Ok(by_spec)
+}
+
+/// Seed of a clip's augmented copy of one kind: from its dataset, name and
+/// the kind, so a copy does not depend on the other clips.
+fn clip_seed(clip: &Clip, kind: Kind) -> u64 {
+    // FNV-1a: fixed across Rust versions, unlike the standard hasher.
+    let text = format!("{}/{}/{}", clip.dataset, clip.name, kind.name());
+    text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    }) ^ crate::SEED
 }
 
 /// Features of the windows of `y` (at the analysis rate), as the classifier
@@ -135,10 +238,12 @@ pub fn n_windows(f: &ClipFeatures) -> usize {
 
 /// Hash of the clip list, the specs and the extractor's output on a fixed
 /// test signal: any change to one of them makes a new cache entry.
-fn cache_key(clips: &[Clip], specs: &[WindowSpec]) -> Result<u64, String> {
+fn cache_key(clips: &[Clip], specs: &[WindowSpec], kind: Option<Kind>) -> Result<u64, String> {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     h.write_u16(LAYOUT_VERSION);
+    h.write(kind.map_or("original", Kind::name).as_bytes());
     for c in clips {
+        h.write(c.dataset.as_bytes());
         h.write(c.name.as_bytes());
         h.write_usize(c.genre);
         let len = std::fs::metadata(&c.path).map_err(|e| format!("{}: {e}", c.path.display()))?;

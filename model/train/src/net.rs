@@ -4,7 +4,9 @@
 use candle_core::{DType, Device, Module, Tensor, Var, D};
 use candle_nn::{Linear, Optimizer, ParamsAdamW};
 use genre_classifier::layout::{LAYOUT_VERSION, N_FEATURES};
-use genre_classifier::model::{DenseLayer, Header, ModelFile, Precision, FORMAT_VERSION, MAGIC};
+use genre_classifier::model::{
+    DenseLayer, Header, InputTransform, ModelFile, Precision, FORMAT_VERSION, MAGIC,
+};
 use ndarray::{Array1, Array2};
 
 use crate::rng::Rng;
@@ -149,11 +151,14 @@ impl Mlp {
         Ok(Array2::from_shape_vec((r, c), v).expect("shape matches"))
     }
 
-    /// The trained network as a model file.
+    /// The trained network as a model file: the input transform and the
+    /// standardisation it was trained with, temperature 1 and the default
+    /// confidence threshold (calibration sets both later).
     pub fn export(
         &self,
         mean: &Array1<f32>,
         std: &Array1<f32>,
+        input: InputTransform,
         window_s: f32,
         hop_s: f32,
         precision: Precision,
@@ -183,6 +188,9 @@ impl Mlp {
                 hop_s,
                 feature_mean: mean.to_vec(),
                 feature_std: std.to_vec(),
+                input,
+                temperature: 1.0,
+                confidence_threshold: crate::calibrate::CONFIDENCE_THRESHOLD,
             },
             layers,
         })
@@ -214,8 +222,18 @@ mod tests {
 
         let mean = Array1::from_shape_fn(N_FEATURES, |j| (j % 5) as f32 * 0.1);
         let std = Array1::from_shape_fn(N_FEATURES, |j| 0.5 + (j % 3) as f32);
-        let model =
-            Model::from_file(mlp.export(&mean, &std, 3.0, 1.5, Precision::F32).unwrap()).unwrap();
+        let model = Model::from_file(
+            mlp.export(
+                &mean,
+                &std,
+                InputTransform::default(),
+                3.0,
+                1.5,
+                Precision::F32,
+            )
+            .unwrap(),
+        )
+        .unwrap();
 
         let raw = Array2::from_shape_fn((8, N_FEATURES), |(i, j)| {
             ((i + 1) as f32 * (j as f32 * 0.013).sin()) * 2.0
