@@ -284,10 +284,14 @@ test('the packed package works in a fresh Vite app in Chromium', { timeout: 600_
     assert.ok(Math.abs(r.mel.secondsPerColumn * r.mel.nColumns - 2) < 0.1, `${mode}: mel covers ${r.mel.secondsPerColumn * r.mel.nColumns} s`);
     assert.ok(r.sameWithMel, mode);
     assert.equal(r.cancelled, 'cancelled', mode);
-    // The WAV holds the samples rounded to 16 bits: the same classification, nearly.
+    // The WAV holds the samples rounded to 16 bits: the same classification,
+    // nearly. This synthetic signal's quietest mel bands lie at the level of
+    // 16-bit quantisation noise, which the model sees (its inputs are mel
+    // statistics in dB): natively the probabilities move by up to 0.04.
     checkClassification(r.fromFile, `${mode} file`);
     assert.equal(r.fromFile.sampleRate, 44100, mode);
-    r.fromFile.probabilities.forEach((p, i) => assert.ok(Math.abs(p.probability - r.result.probabilities[i].probability) < 1e-2, mode));
+    assert.equal(r.fromFile.genre, r.result.genre, mode);
+    r.fromFile.probabilities.forEach((p, i) => assert.ok(Math.abs(p.probability - r.result.probabilities[i].probability) < 0.05, `${mode}: ${p.genre} ${p.probability} vs ${r.result.probabilities[i].probability}`));
   }
   assert.deepEqual(out.worker.result, out.local.result, 'worker and calling thread agree');
 });
