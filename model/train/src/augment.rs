@@ -40,6 +40,11 @@ impl Kind {
         Kind::Pitch,
     ];
 
+    /// Position in [`Kind::ALL`].
+    pub fn index(self) -> usize {
+        Kind::ALL.iter().position(|&k| k == self).unwrap_or(0)
+    }
+
     /// Short name for reports and cache files.
     pub fn name(self) -> &'static str {
         match self {

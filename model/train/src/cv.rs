@@ -46,16 +46,12 @@ impl Kinds {
 
     /// Every kind but `kind`.
     pub fn without(self, kind: Kind) -> Kinds {
-        Kinds(self.0 & !(1 << Self::index(kind)))
+        Kinds(self.0 & !(1 << kind.index()))
     }
 
     /// Whether `kind` is in the set.
     pub fn contains(self, kind: Kind) -> bool {
-        self.0 & (1 << Self::index(kind)) != 0
-    }
-
-    fn index(kind: Kind) -> usize {
-        Kind::ALL.iter().position(|&k| k == kind).unwrap_or(0)
+        self.0 & (1 << kind.index()) != 0
     }
 
     /// Names of the kinds, or "none".
@@ -89,10 +85,10 @@ impl Corpus {
     /// Window rows of `clips` for a spec (the clips as they are, then their
     /// augmented copies of the given kinds), with each row's clip label.
     pub fn stack(&self, spec: usize, clips: &[usize], augment: Kinds) -> (Array2<f32>, Vec<usize>) {
-        let mut sources: Vec<&Vec<ClipFeatures>> = vec![&self.feats[spec]];
-        for (i, &k) in Kind::ALL.iter().enumerate() {
+        let mut sources: Vec<&[ClipFeatures]> = vec![&self.feats[spec]];
+        for k in Kind::ALL {
             if augment.contains(k) {
-                sources.push(&self.augmented[i][spec]);
+                sources.push(self.copies(k, spec));
             }
         }
         let rows: usize = sources
@@ -111,6 +107,11 @@ impl Corpus {
             Array2::from_shape_vec((rows, N_FEATURES), x).expect("rows of 498"),
             y,
         )
+    }
+
+    /// Window features of every clip's augmented copy of `kind`, for a spec.
+    pub fn copies(&self, kind: Kind, spec: usize) -> &[ClipFeatures] {
+        &self.augmented[kind.index()][spec]
     }
 
     /// Clip labels of `clips`.
@@ -288,8 +289,7 @@ pub fn select_net(
                 corpus.classes,
             );
             for kind in SELECTION_COPIES {
-                let i = Kind::ALL.iter().position(|&k| k == kind).unwrap_or(0);
-                let p = clip_probs(&m, &corpus.augmented[i][cand.spec], &test);
+                let p = clip_probs(&m, corpus.copies(kind, cand.spec), &test);
                 c.merge(&confusion(&p, &labels, corpus.classes));
             }
             c

@@ -316,10 +316,8 @@ fn run() -> Result<(), String> {
                     let (train, test) = cv::split(&all, &outer, k);
                     let cand = abl[a].1;
                     let m = cv::train_model(&corpus, &train, cand, SEED ^ ((k as u64 + 1) << 16));
-                    let copy = |kind: Kind| {
-                        let i = Kind::ALL.iter().position(|&k| k == kind).unwrap_or(0);
-                        cv::clip_probs(&m, &corpus.augmented[i][cand.spec], &test)
-                    };
+                    let copy =
+                        |kind: Kind| cv::clip_probs(&m, corpus.copies(kind, cand.spec), &test);
                     Outcome::Ablation(
                         a,
                         k,
