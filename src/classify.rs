@@ -26,6 +26,7 @@ fn ac_rms(y: &[f32]) -> f32 {
 
 /// One genre and its probability.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct GenreProbability {
     pub genre: String,
     pub probability: f32,
@@ -33,9 +34,12 @@ pub struct GenreProbability {
 
 /// The result for one analysis window.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Window {
-    pub start_s: f32,
-    pub end_s: f32,
+    /// Start of the window in the track, in seconds.
+    pub start: f32,
+    /// End of the window in the track, in seconds.
+    pub end: f32,
     /// Most probable genre of this window.
     pub genre: String,
     /// Probability of each genre, in model order.
@@ -43,9 +47,13 @@ pub struct Window {
 }
 
 /// The result for a whole track.
+///
+/// This is the one result shape of every front end: serialized (serde,
+/// camelCase) it is the object the JavaScript API returns and each line of
+/// `genre classify --json` (which adds `file`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Classification {
-    pub duration_s: f32,
     /// Most probable genre of the track.
     pub genre: String,
     /// Whether the model is sure enough to state `genre` as the answer: its
@@ -58,6 +66,10 @@ pub struct Classification {
     pub top3: Vec<GenreProbability>,
     /// Per-window results, in time order; together they cover the track.
     pub windows: Vec<Window>,
+    /// Length of the input, in seconds.
+    pub duration: f32,
+    /// Sample rate of the input, in Hz.
+    pub sample_rate: u32,
 }
 
 /// Classifies mono `samples` at `sample_rate` Hz with the embedded model.
@@ -143,8 +155,8 @@ impl Model {
                 *s += v as f64;
             }
             windows.push(Window {
-                start_s: r.start as f32 / sr,
-                end_s: r.end as f32 / sr,
+                start: r.start as f32 / sr,
+                end: r.end as f32 / sr,
                 genre: self.genres()[argmax(&p)].clone(),
                 probabilities: p,
             });
@@ -164,12 +176,13 @@ impl Model {
             .collect();
         let best = argmax(&mean);
         Ok(Classification {
-            duration_s: (samples.len() as f64 / sample_rate as f64) as f32,
             genre: self.genres()[best].clone(),
             confident: mean[best] >= self.confidence_threshold(),
             top3: top3(&probabilities),
             probabilities,
             windows,
+            duration: (samples.len() as f64 / sample_rate as f64) as f32,
+            sample_rate,
         })
     }
 }
@@ -276,14 +289,14 @@ mod tests {
         assert_eq!(c.top3.len(), above.min(3));
 
         // Windows: 2 s every 1 s over 5.3 s, the last one ending at the end.
-        assert!((c.duration_s - 5.3).abs() < 1e-3);
-        let starts: Vec<f32> = c.windows.iter().map(|w| w.start_s).collect();
+        assert!((c.duration - 5.3).abs() < 1e-3);
+        let starts: Vec<f32> = c.windows.iter().map(|w| w.start).collect();
         assert_eq!(starts.len(), 5);
         assert_eq!(starts[..4], [0.0, 1.0, 2.0, 3.0]);
-        assert_eq!(c.windows[0].start_s, 0.0);
-        assert!((c.windows.last().unwrap().end_s - c.duration_s).abs() < 1e-6);
+        assert_eq!(c.windows[0].start, 0.0);
+        assert!((c.windows.last().unwrap().end - c.duration).abs() < 1e-6);
         for w in &c.windows {
-            assert!((w.end_s - w.start_s - 2.0).abs() < 1e-4);
+            assert!((w.end - w.start - 2.0).abs() < 1e-4);
             assert_eq!(w.probabilities.len(), 10);
             assert!((w.probabilities.iter().sum::<f32>() - 1.0).abs() < 1e-5);
         }
@@ -337,8 +350,8 @@ mod tests {
         let y = signal(1.0, SAMPLE_RATE);
         let c = m.classify(&y, SAMPLE_RATE).unwrap();
         assert_eq!(c.windows.len(), 1);
-        assert_eq!(c.windows[0].start_s, 0.0);
-        assert!((c.windows[0].end_s - 1.0).abs() < 1e-4);
+        assert_eq!(c.windows[0].start, 0.0);
+        assert!((c.windows[0].end - 1.0).abs() < 1e-4);
         assert_eq!(
             m.classify(&y[..100], SAMPLE_RATE),
             Err(Error::TooShort {

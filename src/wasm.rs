@@ -5,10 +5,9 @@
 //! whose `name` is `"GenreError"` and whose `code` names the failure (see
 //! [`Error::code`]). Bad input never traps the module.
 
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::classify::{Classification, GenreProbability};
+use crate::classify::Classification;
 use crate::error::Error;
 
 /// Installs a panic hook that reports panics on the console. Panics are bugs
@@ -69,64 +68,9 @@ pub fn min_samples(#[wasm_bindgen(js_name = sampleRate)] rate: f64) -> Result<us
     Ok(crate::features::min_samples(sample_rate(rate)?))
 }
 
-/// One genre and its probability, as JavaScript sees it.
-#[derive(Serialize)]
-struct JsGenreProbability<'a> {
-    genre: &'a str,
-    probability: f32,
-}
-
-/// One analysis window, as JavaScript sees it.
-#[derive(Serialize)]
-struct JsWindow<'a> {
-    start: f32,
-    end: f32,
-    genre: &'a str,
-    probabilities: &'a [f32],
-}
-
-/// A [`Classification`] with the field names of the JavaScript API.
-#[derive(Serialize)]
-struct JsClassification<'a> {
-    genre: &'a str,
-    confident: bool,
-    probabilities: Vec<JsGenreProbability<'a>>,
-    top3: Vec<JsGenreProbability<'a>>,
-    windows: Vec<JsWindow<'a>>,
-    duration: f32,
-    #[serde(rename = "sampleRate")]
-    sample_rate: u32,
-}
-
-fn genre_probabilities(v: &[GenreProbability]) -> Vec<JsGenreProbability<'_>> {
-    v.iter()
-        .map(|g| JsGenreProbability {
-            genre: &g.genre,
-            probability: g.probability,
-        })
-        .collect()
-}
-
-fn to_js(c: &Classification, sample_rate: u32) -> Result<JsValue, JsValue> {
-    let value = JsClassification {
-        genre: &c.genre,
-        confident: c.confident,
-        probabilities: genre_probabilities(&c.probabilities),
-        top3: genre_probabilities(&c.top3),
-        windows: c
-            .windows
-            .iter()
-            .map(|w| JsWindow {
-                start: w.start_s,
-                end: w.end_s,
-                genre: &w.genre,
-                probabilities: &w.probabilities,
-            })
-            .collect(),
-        duration: c.duration_s,
-        sample_rate,
-    };
-    serde_wasm_bindgen::to_value(&value)
+/// `c` as a plain JavaScript object: the serde form of [`Classification`].
+fn to_js(c: &Classification) -> Result<JsValue, JsValue> {
+    serde_wasm_bindgen::to_value(c)
         .map_err(|e| js_error("internal", &format!("cannot convert the result: {e}")))
 }
 
@@ -162,7 +106,7 @@ pub fn classify_js(
     if let Some(e) = thrown {
         return Err(e);
     }
-    to_js(&result?, rate)
+    to_js(&result?)
 }
 
 /// Mel spectrogram of mono `samples` at `sampleRate` Hz in dB, for display:

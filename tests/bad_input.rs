@@ -27,7 +27,7 @@ fn assert_valid(c: &Classification, what: &str) {
         "{what}"
     );
     assert!(!c.windows.is_empty(), "{what}");
-    assert!(c.duration_s.is_finite() && c.duration_s > 0.0, "{what}");
+    assert!(c.duration.is_finite() && c.duration > 0.0, "{what}");
 }
 
 /// Features and classification of an input the analysis accepts. Input

@@ -35,8 +35,8 @@ fn embedded_model_gives_a_consistent_result() {
         .top3
         .windows(2)
         .all(|p| p[0].probability >= p[1].probability));
-    assert_eq!(c.windows[0].start_s, 0.0);
-    assert!((c.windows.last().unwrap().end_s - 7.0).abs() < 1e-3);
+    assert_eq!(c.windows[0].start, 0.0);
+    assert!((c.windows.last().unwrap().end - 7.0).abs() < 1e-3);
     assert_eq!(classify(&y, SAMPLE_RATE).unwrap(), c);
 }
 

@@ -70,10 +70,10 @@ fn confident(v: &Value, threshold: f32) -> bool {
         .unwrap_or_else(|| panic!("no boolean \"confident\" in {v}"));
     // f32 values survive the JSON round trip exactly.
     let top = v["probabilities"]
-        .as_object()
+        .as_array()
         .unwrap()
-        .values()
-        .map(|p| p.as_f64().unwrap() as f32)
+        .iter()
+        .map(|p| p["probability"].as_f64().unwrap() as f32)
         .fold(f32::NEG_INFINITY, f32::max);
     assert_eq!(
         confident,
@@ -138,22 +138,28 @@ fn classify_json_one_object_per_file() {
     assert_eq!(lines[0]["file"], s(&a));
     assert_eq!(lines[1]["file"], s(&b));
     for (v, duration) in lines.iter().zip([2.5, 4.0]) {
-        assert!((v["duration_s"].as_f64().unwrap() - duration).abs() < 1e-3);
-        let p = v["probabilities"].as_object().unwrap();
+        assert!((v["duration"].as_f64().unwrap() - duration).abs() < 1e-3);
+        let p = v["probabilities"].as_array().unwrap();
         assert_eq!(p.len(), 10);
-        let sum: f64 = p.values().map(|x| x.as_f64().unwrap()).sum();
+        let sum: f64 = p.iter().map(|x| x["probability"].as_f64().unwrap()).sum();
         assert!((sum - 1.0).abs() < 1e-4);
         let best = p
             .iter()
-            .max_by(|x, y| x.1.as_f64().partial_cmp(&y.1.as_f64()).unwrap())
+            .max_by(|x, y| {
+                x["probability"]
+                    .as_f64()
+                    .partial_cmp(&y["probability"].as_f64())
+                    .unwrap()
+            })
             .unwrap();
-        assert_eq!(v["genre"], best.0.as_str());
+        assert_eq!(v["genre"], best["genre"]);
+        assert_eq!(v["sampleRate"], 22050);
         confident(v, threshold_of(&model));
         assert!(v["top3"].as_array().unwrap().len() <= 3);
         let windows = v["windows"].as_array().unwrap();
         assert!(!windows.is_empty());
-        assert_eq!(windows[0]["start_s"], 0.0);
-        let end = windows.last().unwrap()["end_s"].as_f64().unwrap();
+        assert_eq!(windows[0]["start"], 0.0);
+        let end = windows.last().unwrap()["end"].as_f64().unwrap();
         assert!((end - duration).abs() < 1e-3);
     }
 }
@@ -215,8 +221,8 @@ fn features_json_has_498_values() {
     let out = genre(&["features", s(&dir.path().join("c.wav")), "--json"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let v: Value = serde_json::from_str(&text(&out.stdout)).unwrap();
-    assert_eq!(v["sample_rate"], 44100);
-    assert!((v["duration_s"].as_f64().unwrap() - 1.5).abs() < 1e-6);
+    assert_eq!(v["sampleRate"], 44100);
+    assert!((v["duration"].as_f64().unwrap() - 1.5).abs() < 1e-6);
     let f = v["features"].as_array().unwrap();
     assert_eq!(f.len(), 498);
     assert!(f.iter().all(|x| x.as_f64().is_some_and(f64::is_finite)));
@@ -251,10 +257,10 @@ fn embedded_model_classifies_a_real_clip() {
     let threshold = Model::embedded().unwrap().confidence_threshold();
     let v = classify_json_and_text(None, threshold, &[&clip]).remove(0);
     let genres: Vec<&str> = v["probabilities"]
-        .as_object()
+        .as_array()
         .unwrap()
-        .keys()
-        .map(String::as_str)
+        .iter()
+        .map(|p| p["genre"].as_str().unwrap())
         .collect();
     let mut sorted = genres.clone();
     sorted.sort();
@@ -275,6 +281,6 @@ fn embedded_model_classifies_a_real_clip() {
     );
     let windows = v["windows"].as_array().unwrap();
     assert!(windows.len() > 1);
-    let end = windows.last().unwrap()["end_s"].as_f64().unwrap();
-    assert!((end - v["duration_s"].as_f64().unwrap()).abs() < 1e-3);
+    let end = windows.last().unwrap()["end"].as_f64().unwrap();
+    assert!((end - v["duration"].as_f64().unwrap()).abs() < 1e-3);
 }

@@ -9,10 +9,10 @@ mod cli {
     use clap::{Parser, Subcommand};
     use genre_classifier::decode::decode_file;
     use genre_classifier::layout::GROUPS;
-    use genre_classifier::{Classification, Error, GenreProbability, Model, Window};
+    use genre_classifier::{Classification, Error, Model};
     use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
     use rayon::prelude::*;
-    use serde::ser::{Serialize, SerializeMap, Serializer};
+    use serde::Serialize;
 
     /// File extensions classified when a folder is given.
     const AUDIO_EXTENSIONS: [&str; 5] = ["wav", "flac", "mp3", "ogg", "oga"];
@@ -74,8 +74,8 @@ mod cli {
         };
         if json {
             let out = serde_json::json!({
-                "sample_rate": decoded.sample_rate,
-                "duration_s": decoded.duration_s(),
+                "sampleRate": decoded.sample_rate,
+                "duration": decoded.duration_s(),
                 "features": features.to_vec(),
             });
             println!("{out}");
@@ -184,7 +184,10 @@ mod cli {
             match r {
                 Ok((path, c)) => {
                     if json {
-                        let out = FileResult { file: &path, c: &c };
+                        let out = FileResult {
+                            file: path.display().to_string(),
+                            c: &c,
+                        };
                         match serde_json::to_string(&out) {
                             Ok(s) => println!("{s}"),
                             Err(e) => {
@@ -221,41 +224,18 @@ mod cli {
             c.genre,
             if c.confident { "" } else { " (unsure)" },
             top.join(", "),
-            c.duration_s,
+            c.duration,
             c.windows.len()
         )
     }
 
-    /// One file's JSON line: probabilities as an ordered genre -> p map.
+    /// One file's JSON line: the file's path, then the [`Classification`]
+    /// exactly as the JavaScript API returns it.
+    #[derive(Serialize)]
     struct FileResult<'a> {
-        file: &'a Path,
+        file: String,
+        #[serde(flatten)]
         c: &'a Classification,
-    }
-
-    struct ProbabilityMap<'a>(&'a [GenreProbability]);
-
-    impl Serialize for ProbabilityMap<'_> {
-        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = s.serialize_map(Some(self.0.len()))?;
-            for g in self.0 {
-                m.serialize_entry(&g.genre, &g.probability)?;
-            }
-            m.end()
-        }
-    }
-
-    impl Serialize for FileResult<'_> {
-        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = s.serialize_map(Some(7))?;
-            m.serialize_entry("file", &self.file.display().to_string())?;
-            m.serialize_entry("duration_s", &self.c.duration_s)?;
-            m.serialize_entry("genre", &self.c.genre)?;
-            m.serialize_entry("confident", &self.c.confident)?;
-            m.serialize_entry("probabilities", &ProbabilityMap(&self.c.probabilities))?;
-            m.serialize_entry("top3", &self.c.top3)?;
-            m.serialize_entry::<_, [Window]>("windows", &self.c.windows)?;
-            m.end()
-        }
     }
 }
 

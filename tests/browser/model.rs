@@ -97,7 +97,7 @@ fn classify_returns_the_api_shape() {
     assert_eq!(get(&result, "sampleRate").as_f64(), Some(22050.0));
     assert_eq!(
         get(&result, "duration").as_f64(),
-        Some(native.duration_s as f64)
+        Some(native.duration as f64)
     );
     let probabilities: js_sys::Array = get(&result, "probabilities").dyn_into().unwrap();
     assert_eq!(probabilities.length(), 10);
@@ -114,8 +114,8 @@ fn classify_returns_the_api_shape() {
     let windows: js_sys::Array = get(&result, "windows").dyn_into().unwrap();
     assert_eq!(windows.length() as usize, native.windows.len());
     for (w, n) in windows.iter().zip(&native.windows) {
-        assert_eq!(get(&w, "start").as_f64(), Some(n.start_s as f64));
-        assert_eq!(get(&w, "end").as_f64(), Some(n.end_s as f64));
+        assert_eq!(get(&w, "start").as_f64(), Some(n.start as f64));
+        assert_eq!(get(&w, "end").as_f64(), Some(n.end as f64));
         let p: js_sys::Array = get(&w, "probabilities").dyn_into().unwrap();
         assert_eq!(p.length(), 10);
     }
