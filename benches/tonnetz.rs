@@ -3,7 +3,7 @@
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use genre_classifier::dsp::cqt::CqtPlan;
 use genre_classifier::dsp::decimate::halve;
-use genre_classifier::dsp::tonnetz::tonnetz_stats;
+use genre_classifier::features::tonnetz_stats;
 
 fn clip() -> Vec<f32> {
     let sr = 22050.0f64;

@@ -7,7 +7,7 @@
 
 use std::time::Instant;
 
-use genre_classifier::dsp::tonnetz::tonnetz_stats;
+use genre_classifier::features::tonnetz_stats;
 use genre_classifier::features::{spectral, Groups};
 
 fn median(mut v: Vec<f64>) -> f64 {

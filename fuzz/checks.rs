@@ -73,7 +73,7 @@ pub fn features_check(data: &[u8]) {
     let mut y = samples(mode, len, &data[8..]);
     y.truncate(MAX_SAMPLES);
 
-    let mono = match features::downmix(&y, channels) {
+    let mono = match genre_classifier::input::downmix(&y, channels) {
         Ok(m) => {
             assert_eq!(m.len() * channels, y.len());
             m

@@ -56,12 +56,16 @@ function compute({ op, samples, sampleRate, melColumns = 0 }, progress) {
   const columns = Number.isFinite(melColumns) ? Math.max(0, Math.floor(melColumns)) : 0;
   const share = columns > 0 ? 0.9 : 1;
   if (progress(0, 'analyse') === false) throw cancelled();
-  const result = core.classify(samples, sampleRate, (done, total) =>
-    progress(total > 0 ? (share * done) / total : 0, 'analyse') !== false,
+  // One call: the samples are checked and resampled once for both the
+  // classification and the mel image (`result.mel`).
+  return core.classify(
+    samples,
+    sampleRate,
+    (done, total) => {
+      const fraction = total > 0 ? (share * done) / total : 0;
+      if (progress(fraction, 'analyse') === false) return false;
+      return !(columns > 0 && done === total && progress(share, 'mel') === false);
+    },
+    columns,
   );
-  if (columns > 0) {
-    if (progress(share, 'mel') === false) throw cancelled();
-    result.mel = core.melImage(samples, sampleRate, columns);
-  }
-  return result;
 }

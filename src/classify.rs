@@ -4,25 +4,15 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use crate::dsp::SAMPLE_RATE;
 use crate::error::Error;
-use crate::features::{check, extract};
+use crate::features::extract;
+use crate::input::Signal;
+use crate::limits::NO_MUSIC_RMS;
 use crate::model::Model;
-use crate::SAMPLE_RATE;
 
 /// Probabilities at or below this are left out of [`Classification::top3`].
 pub const TOP3_MIN_PROBABILITY: f32 = 0.15;
-
-/// Below this root-mean-square level (-80 dBFS), once any DC offset is
-/// removed, a track holds no music: [`Error::NoMusic`]. Dithered 16-bit
-/// silence lies near -100 dBFS; the quietest real recordings stay far above.
-pub const NO_MUSIC_RMS: f32 = 1e-4;
-
-/// Root-mean-square level of `y` around its mean (its AC part).
-fn ac_rms(y: &[f32]) -> f32 {
-    let n = y.len().max(1) as f64;
-    let mean = y.iter().map(|&v| v as f64).sum::<f64>() / n;
-    (y.iter().map(|&v| (v as f64 - mean).powi(2)).sum::<f64>() / n).sqrt() as f32
-}
 
 /// One genre and its probability.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -130,9 +120,18 @@ impl Model {
         sample_rate: u32,
         progress: &mut dyn FnMut(usize, usize) -> bool,
     ) -> Result<Classification, Error> {
-        check(samples, sample_rate)?;
-        let y = crate::dsp::resample::to_analysis_rate(samples, sample_rate);
-        let rms = ac_rms(&y);
+        self.classify_signal(&Signal::new(samples, sample_rate)?, progress)
+    }
+
+    /// Classifies a checked, resampled [`Signal`], with a progress callback
+    /// as in [`classify_with_progress`].
+    pub fn classify_signal(
+        &self,
+        signal: &Signal,
+        progress: &mut dyn FnMut(usize, usize) -> bool,
+    ) -> Result<Classification, Error> {
+        let y = signal.samples();
+        let rms = signal.ac_rms();
         if rms < NO_MUSIC_RMS {
             return Err(Error::NoMusic {
                 rms_dbfs: 20.0 * rms.max(1e-12).log10(),
@@ -181,8 +180,8 @@ impl Model {
             top3: top3(&probabilities),
             probabilities,
             windows,
-            duration: (samples.len() as f64 / sample_rate as f64) as f32,
-            sample_rate,
+            duration: signal.duration(),
+            sample_rate: signal.input_rate(),
         })
     }
 }
@@ -356,7 +355,7 @@ mod tests {
             m.classify(&y[..100], SAMPLE_RATE),
             Err(Error::TooShort {
                 samples: 100,
-                min_samples: crate::features::MIN_SAMPLES
+                min_samples: crate::limits::MIN_SAMPLES
             })
         );
     }

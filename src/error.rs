@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::limits::{MAX_AMPLITUDE, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE, NO_MUSIC_RMS};
+
 /// Everything that can go wrong between raw samples and a result.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Error {
@@ -11,7 +13,7 @@ pub enum Error {
     TooShort { samples: usize, min_samples: usize },
     /// A sample is NaN or infinite.
     NonFinite { index: usize },
-    /// A sample's magnitude exceeds [`crate::features::MAX_AMPLITUDE`].
+    /// A sample's magnitude exceeds [`MAX_AMPLITUDE`].
     TooLoud { index: usize, value: f32 },
     /// The sample rate is outside the supported range.
     UnsupportedSampleRate { sample_rate: u32 },
@@ -41,7 +43,7 @@ pub enum Error {
     NoModel,
     /// The audio holds no music to classify: after removing any constant
     /// (DC) offset, its level stays below
-    /// [`crate::classify::NO_MUSIC_RMS`] (digital silence, a DC offset,
+    /// [`NO_MUSIC_RMS`] (digital silence, a DC offset,
     /// near-silent noise).
     NoMusic { rms_dbfs: f32 },
     /// The caller asked to stop through the progress callback.
@@ -72,13 +74,12 @@ impl fmt::Display for Error {
             Error::TooLoud { index, value } => write!(
                 f,
                 "sample {index} is {value:e}, beyond the largest magnitude the analysis takes ({:e}; audio is normally within -1 to 1)",
-                crate::features::MAX_AMPLITUDE
+                MAX_AMPLITUDE
             ),
             Error::UnsupportedSampleRate { sample_rate } => write!(
                 f,
                 "unsupported sample rate {sample_rate} Hz (supported: {} to {} Hz)",
-                crate::features::MIN_SAMPLE_RATE,
-                crate::features::MAX_SAMPLE_RATE
+                MIN_SAMPLE_RATE, MAX_SAMPLE_RATE
             ),
             Error::BadChannels { channels, len } => write!(
                 f,
@@ -114,7 +115,7 @@ impl fmt::Display for Error {
             Error::NoMusic { rms_dbfs } => write!(
                 f,
                 "no music detected: the audio is silent (its level is {rms_dbfs:.0} dBFS once any DC offset is removed; at least {:.0} dBFS is needed)",
-                20.0 * crate::classify::NO_MUSIC_RMS.log10()
+                20.0 * NO_MUSIC_RMS.log10()
             ),
             Error::Cancelled => write!(f, "cancelled"),
             Error::InvalidParameter { name, reason } => {

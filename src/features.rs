@@ -1,37 +1,24 @@
-//! The 498-float feature vector: validation, resampling and the four
-//! feature groups of [`crate::layout`].
+//! The 498-float feature vector: the statistics over time of the four
+//! feature groups of [`crate::layout`], built here from the DSP stages'
+//! frames.
 
 use crate::dsp::chroma_stft::ChromaStft;
 use crate::dsp::mel::MelFilterBank;
 use crate::dsp::mfcc::Mfcc;
 use crate::dsp::stft::{n_frames, Stft};
 use crate::dsp::tuning::PitchTracker;
-use crate::dsp::{db, tonnetz, N_BINS, N_FFT};
+use crate::dsp::{db, tonnetz, N_BINS, SAMPLE_RATE};
 use crate::error::Error;
-use crate::layout::{CHROMA, MEL, MFCC, N_CHROMA, N_FEATURES, N_MELS, N_MFCC, TONNETZ};
+use crate::input::{check, Signal};
+use crate::layout::{CHROMA, MEL, MFCC, N_CHROMA, N_FEATURES, N_MELS, N_MFCC, N_TONNETZ, TONNETZ};
 use crate::stats::RowStats;
-use crate::SAMPLE_RATE;
-
-/// Lowest accepted input sample rate, in Hz.
-pub const MIN_SAMPLE_RATE: u32 = 8_000;
-/// Highest accepted input sample rate, in Hz.
-pub const MAX_SAMPLE_RATE: u32 = 192_000;
-/// Shortest accepted input, in samples at [`SAMPLE_RATE`]: one full STFT
-/// frame (2048 samples, about 93 ms).
-pub const MIN_SAMPLES: usize = N_FFT;
-/// Largest accepted sample magnitude. Audio is normally within [-1, 1]
-/// (integer PCM passed unscaled stays far below this); beyond it the power
-/// spectra of the analysis could overflow single precision.
-pub const MAX_AMPLITUDE: f32 = 1e12;
 
 /// Feature vector of mono `samples` at `sample_rate` Hz.
 ///
-/// The input is checked, resampled to [`SAMPLE_RATE`] when needed, and
+/// The input is checked and resampled to [`SAMPLE_RATE`] ([`Signal`]) and
 /// passed to [`extract`].
 pub fn features(samples: &[f32], sample_rate: u32) -> Result<[f32; N_FEATURES], Error> {
-    check(samples, sample_rate)?;
-    let y = crate::dsp::resample::to_analysis_rate(samples, sample_rate);
-    extract(&y)
+    extract(Signal::new(samples, sample_rate)?.samples())
 }
 
 /// Feature vector of mono samples already at [`SAMPLE_RATE`].
@@ -42,7 +29,7 @@ pub fn extract(y: &[f32]) -> Result<[f32; N_FEATURES], Error> {
     spectral.chroma.write_to(&mut out[CHROMA.all()]);
     spectral.mel.write_to(&mut out[MEL.all()]);
     spectral.mfcc.write_to(&mut out[MFCC.all()]);
-    tonnetz::tonnetz_stats(y, spectral.tuning_cqt as f32).write_to(&mut out[TONNETZ.all()]);
+    tonnetz_stats(y, spectral.tuning_cqt as f32).write_to(&mut out[TONNETZ.all()]);
     // Checked inputs give finite features; a stage that breaks this is a
     // bug, reported as one rather than passed on as NaN.
     if out.iter().any(|v| !v.is_finite()) {
@@ -51,6 +38,15 @@ pub fn extract(y: &[f32]) -> Result<[f32; N_FEATURES], Error> {
         });
     }
     Ok(out)
+}
+
+/// Per-row statistics of the tonnetz of `y` (at [`SAMPLE_RATE`]), given
+/// the tuning estimate (in fractions of a 36-per-octave bin) that
+/// chroma_cqt uses.
+pub fn tonnetz_stats(y: &[f32], tuning: f32) -> RowStats {
+    let mut stats = RowStats::new(N_TONNETZ);
+    tonnetz::for_each_frame(y, tuning, |frame| stats.push(frame));
+    stats
 }
 
 /// The STFT-based feature groups of a signal and librosa's two tuning
@@ -242,104 +238,4 @@ const CACHED_FRAMES: usize = 2048;
 struct FrameCache {
     power: Vec<f32>,
     mel: Vec<f32>,
-}
-
-/// Shortest input accepted at `sample_rate`, in samples.
-pub fn min_samples(sample_rate: u32) -> usize {
-    (MIN_SAMPLES as u64 * sample_rate as u64).div_ceil(SAMPLE_RATE as u64) as usize
-}
-
-/// Rejects inputs the analysis cannot take, with the reason.
-pub fn check(samples: &[f32], sample_rate: u32) -> Result<(), Error> {
-    if !(MIN_SAMPLE_RATE..=MAX_SAMPLE_RATE).contains(&sample_rate) {
-        return Err(Error::UnsupportedSampleRate { sample_rate });
-    }
-    if samples.is_empty() {
-        return Err(Error::Empty);
-    }
-    // One pass over the samples for both checks, a block at a time without
-    // early exit, so that it vectorises.
-    const BLOCK: usize = 256;
-    let bad = |s: &f32| s.is_nan() | (s.abs() > MAX_AMPLITUDE);
-    let first_bad = samples
-        .chunks(BLOCK)
-        .enumerate()
-        .find(|(_, block)| block.iter().fold(false, |any, s| any | bad(s)))
-        .and_then(|(b, block)| Some(b * BLOCK + block.iter().position(bad)?));
-    if let Some(index) = first_bad {
-        let value = samples[index];
-        return Err(if value.is_finite() {
-            Error::TooLoud { index, value }
-        } else {
-            Error::NonFinite { index }
-        });
-    }
-    let min = min_samples(sample_rate);
-    if samples.len() < min {
-        return Err(Error::TooShort {
-            samples: samples.len(),
-            min_samples: min,
-        });
-    }
-    Ok(())
-}
-
-/// Mono mix of interleaved samples: the mean of the channels, frame by frame.
-pub fn downmix(interleaved: &[f32], channels: usize) -> Result<Vec<f32>, Error> {
-    if channels == 0 || !interleaved.len().is_multiple_of(channels) {
-        return Err(Error::BadChannels {
-            channels,
-            len: interleaved.len(),
-        });
-    }
-    let scale = 1.0 / channels as f32;
-    Ok(interleaved
-        .chunks_exact(channels)
-        .map(|frame| frame.iter().sum::<f32>() * scale)
-        .collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rejects_bad_input_with_typed_errors() {
-        assert_eq!(check(&[], 22050), Err(Error::Empty));
-        assert_eq!(
-            check(&[0.0; 4096], 7999),
-            Err(Error::UnsupportedSampleRate { sample_rate: 7999 })
-        );
-        let mut y = vec![0.0; 4096];
-        y[7] = f32::NAN;
-        assert_eq!(check(&y, 22050), Err(Error::NonFinite { index: 7 }));
-        assert_eq!(
-            check(&[0.0; 100], 44100),
-            Err(Error::TooShort {
-                samples: 100,
-                min_samples: 4096
-            })
-        );
-        assert!(check(&[0.0; 2048], 22050).is_ok());
-        y[7] = -1e13;
-        assert_eq!(
-            check(&y, 22050),
-            Err(Error::TooLoud {
-                index: 7,
-                value: -1e13
-            })
-        );
-        y[7] = MAX_AMPLITUDE;
-        assert!(check(&y, 22050).is_ok());
-    }
-
-    #[test]
-    fn downmix_averages_channels() {
-        assert_eq!(downmix(&[1.0, 3.0, -1.0, 1.0], 2).unwrap(), vec![2.0, 0.0]);
-        assert!(matches!(
-            downmix(&[1.0, 2.0, 3.0], 2),
-            Err(Error::BadChannels { .. })
-        ));
-        assert!(matches!(downmix(&[1.0], 0), Err(Error::BadChannels { .. })));
-    }
 }

@@ -2,18 +2,18 @@
 //!
 //! Four feature groups, in this order: chroma_stft (12 rows), mel
 //! spectrogram (128), MFCC (20) and tonnetz (6). Each group contributes its
-//! per-row mean over time, then per-row min, then per-row max.
+//! per-row mean over time, then per-row min, then per-row max. The rows of
+//! each group are the sizes its DSP stage defines.
 
 use std::ops::Range;
 
+pub use crate::dsp::chroma::N_CHROMA;
+pub use crate::dsp::mel::N_MELS;
+pub use crate::dsp::mfcc::N_MFCC;
+pub use crate::dsp::tonnetz::N_TONNETZ;
+
 /// Version of this layout, stored in model files to reject mismatches.
 pub const LAYOUT_VERSION: u16 = 1;
-
-/// Rows of each feature group.
-pub const N_CHROMA: usize = 12;
-pub const N_MELS: usize = 128;
-pub const N_MFCC: usize = 20;
-pub const N_TONNETZ: usize = 6;
 
 /// Length of the whole vector: 3 statistics of 166 rows.
 pub const N_FEATURES: usize = 3 * (N_CHROMA + N_MELS + N_MFCC + N_TONNETZ);

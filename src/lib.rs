@@ -10,7 +10,9 @@ pub mod decode;
 pub mod dsp;
 pub mod error;
 pub mod features;
+pub mod input;
 pub mod layout;
+pub mod limits;
 pub mod mel_image;
 pub mod model;
 pub mod stats;
@@ -18,11 +20,10 @@ pub mod stats;
 pub mod wasm;
 
 pub use classify::{classify, classify_with_progress, Classification, GenreProbability, Window};
+pub use dsp::SAMPLE_RATE;
 pub use error::Error;
 pub use features::{extract, features};
+pub use input::Signal;
 pub use layout::N_FEATURES;
-pub use mel_image::{mel_image, MelImage};
+pub use mel_image::{mel_image, mel_image_of, MelImage};
 pub use model::Model;
-
-/// Sample rate of the analysis, in Hz (librosa's default `sr`).
-pub const SAMPLE_RATE: u32 = 22050;

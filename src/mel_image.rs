@@ -3,12 +3,11 @@
 use serde::Serialize;
 
 use crate::dsp::mel::MelFilterBank;
+use crate::dsp::mel::N_MELS;
 use crate::dsp::stft::{n_frames, Stft};
-use crate::dsp::{db, dot, resample, HOP, N_BINS};
+use crate::dsp::{db, dot, HOP, N_BINS, SAMPLE_RATE};
 use crate::error::Error;
-use crate::features::check;
-use crate::layout::N_MELS;
-use crate::SAMPLE_RATE;
+use crate::input::Signal;
 
 /// Mel spectrogram picture: `n_mels` rows by `n_columns` columns of dB
 /// values relative to the loudest cell (0 dB down to -80 dB).
@@ -30,14 +29,18 @@ pub struct MelImage {
 ///
 /// Two streaming passes: the first finds the maximum, the second pools.
 pub fn mel_image(samples: &[f32], sample_rate: u32, max_columns: usize) -> Result<MelImage, Error> {
+    mel_image_of(&Signal::new(samples, sample_rate)?, max_columns)
+}
+
+/// [`mel_image`] of a checked, resampled [`Signal`].
+pub fn mel_image_of(signal: &Signal, max_columns: usize) -> Result<MelImage, Error> {
     if max_columns == 0 {
         return Err(Error::InvalidParameter {
             name: "max_columns",
             reason: "must be at least 1",
         });
     }
-    check(samples, sample_rate)?;
-    let y = resample::to_analysis_rate(samples, sample_rate);
+    let y = signal.samples();
     let frames = n_frames(y.len());
     let n_columns = frames.min(max_columns);
     let bank = MelFilterBank::analysis();
@@ -47,7 +50,7 @@ pub fn mel_image(samples: &[f32], sample_rate: u32, max_columns: usize) -> Resul
 
     let mut max = f32::NEG_INFINITY;
     for t in 0..frames {
-        stft.compute(&y, t);
+        stft.compute(y, t);
         stft.power(&mut power);
         bank.apply(&power, &mut mel);
         max = max.max(dot::max(&mel));
@@ -63,7 +66,7 @@ pub fn mel_image(samples: &[f32], sample_rate: u32, max_columns: usize) -> Resul
         let count = end - t;
         column.fill(0.0);
         while t < end {
-            stft.compute(&y, t);
+            stft.compute(y, t);
             stft.power(&mut power);
             bank.apply(&power, &mut mel);
             for (acc, &m) in column.iter_mut().zip(&mel) {

@@ -65,7 +65,7 @@ pub fn feature_count() -> usize {
 /// Shortest input accepted at `sampleRate`, in samples.
 #[wasm_bindgen(js_name = minSamples)]
 pub fn min_samples(#[wasm_bindgen(js_name = sampleRate)] rate: f64) -> Result<usize, JsValue> {
-    Ok(crate::features::min_samples(sample_rate(rate)?))
+    Ok(crate::limits::min_samples(sample_rate(rate)?))
 }
 
 /// `c` as a plain JavaScript object: the serde form of [`Classification`].
@@ -76,6 +76,10 @@ fn to_js(c: &Classification) -> Result<JsValue, JsValue> {
 
 /// Classifies mono `samples` at `sampleRate` Hz with the embedded model.
 ///
+/// With `melColumns` above 0 the result also holds `mel`, the
+/// [`melImage`](mel_image_js) of the same samples, which are checked and
+/// resampled once for both.
+///
 /// `onProgress(done, total)`, when given, is called before the first
 /// analysis window and after each; returning `false` cancels (the call then
 /// throws a `GenreError` with code `"cancelled"`). An exception thrown by the
@@ -85,8 +89,10 @@ pub fn classify_js(
     samples: &[f32],
     #[wasm_bindgen(js_name = sampleRate)] rate: f64,
     #[wasm_bindgen(js_name = onProgress)] on_progress: Option<js_sys::Function>,
+    #[wasm_bindgen(js_name = melColumns)] mel_columns: Option<f64>,
 ) -> Result<JsValue, JsValue> {
-    let rate = sample_rate(rate)?;
+    let signal = crate::Signal::new(samples, sample_rate(rate)?)?;
+    let model = crate::Model::embedded()?;
     let mut thrown = None;
     let mut progress = |done: usize, total: usize| match &on_progress {
         None => true,
@@ -102,11 +108,17 @@ pub fn classify_js(
             }
         },
     };
-    let result = crate::classify_with_progress(samples, rate, &mut progress);
+    let result = model.classify_signal(&signal, &mut progress);
     if let Some(e) = thrown {
         return Err(e);
     }
-    to_js(&result?)
+    let out = to_js(&result?)?;
+    let columns = columns(mel_columns.unwrap_or(0.0));
+    if columns > 0 {
+        let image = crate::mel_image_of(&signal, columns)?;
+        js_sys::Reflect::set(&out, &JsValue::from_str("mel"), &mel_to_js(&image)?)?;
+    }
+    Ok(out)
 }
 
 /// Mel spectrogram of mono `samples` at `sampleRate` Hz in dB, for display:
@@ -119,14 +131,22 @@ pub fn mel_image_js(
     #[wasm_bindgen(js_name = sampleRate)] rate: f64,
     #[wasm_bindgen(js_name = maxColumns)] max_columns: f64,
 ) -> Result<JsValue, JsValue> {
-    let rate = sample_rate(rate)?;
-    // Anything but a positive number becomes 0, which mel_image rejects.
-    let max_columns = if max_columns.is_finite() && max_columns > 0.0 {
-        max_columns as usize
+    let image = crate::mel_image(samples, sample_rate(rate)?, columns(max_columns))?;
+    mel_to_js(&image)
+}
+
+/// A column count from JavaScript; anything but a positive number becomes
+/// 0, which the mel image rejects.
+fn columns(n: f64) -> usize {
+    if n.is_finite() && n > 0.0 {
+        n as usize
     } else {
         0
-    };
-    let image = crate::mel_image(samples, rate, max_columns)?;
+    }
+}
+
+/// `{ nMels, nColumns, secondsPerColumn, db }` of `image`.
+fn mel_to_js(image: &crate::MelImage) -> Result<JsValue, JsValue> {
     let out = js_sys::Object::new();
     let set =
         |key: &str, value: JsValue| js_sys::Reflect::set(&out, &JsValue::from_str(key), &value);

@@ -7,7 +7,9 @@ mod common;
 use std::path::Path;
 
 use genre_classifier::decode::{decode_bytes, decode_file};
-use genre_classifier::features::{downmix, features, min_samples, MAX_AMPLITUDE, MIN_SAMPLES};
+use genre_classifier::features::features;
+use genre_classifier::input::downmix;
+use genre_classifier::limits::{min_samples, MAX_AMPLITUDE, MIN_SAMPLES};
 use genre_classifier::{Classification, Error, Model, N_FEATURES, SAMPLE_RATE};
 
 fn model() -> Model {
@@ -43,7 +45,7 @@ fn accepted(y: &[f32], sr: u32, what: &str) -> [f32; N_FEATURES] {
             let mean = y.iter().map(|&v| v as f64).sum::<f64>() / n;
             let rms = (y.iter().map(|&v| (v as f64 - mean).powi(2)).sum::<f64>() / n).sqrt();
             assert!(
-                rms < 2.0 * genre_classifier::classify::NO_MUSIC_RMS as f64,
+                rms < 2.0 * genre_classifier::limits::NO_MUSIC_RMS as f64,
                 "{what}: no music at {rms:e} RMS"
             );
         }

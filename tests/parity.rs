@@ -12,7 +12,7 @@ mod measure;
 use std::sync::OnceLock;
 
 use common::Fixture;
-use genre_classifier::dsp::tonnetz::tonnetz_stats;
+use genre_classifier::features::tonnetz_stats;
 use genre_classifier::features::{chroma_stft_stats, spectral, Groups};
 use genre_classifier::layout::{Group, CHROMA, MEL, MFCC, TONNETZ};
 use measure::{allowed, relative_error};

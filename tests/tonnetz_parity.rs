@@ -4,7 +4,7 @@
 mod cqt_common;
 
 use cqt_common::{fixture, floats, read_flac, render};
-use genre_classifier::dsp::tonnetz::tonnetz_stats;
+use genre_classifier::features::tonnetz_stats;
 use genre_classifier::layout::N_TONNETZ;
 
 /// Largest per-statistic error, relative to the largest librosa magnitude.

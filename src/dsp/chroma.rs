@@ -3,6 +3,9 @@
 
 use super::{N_BINS, N_FFT};
 
+/// Pitch classes of a chromagram (librosa `n_chroma`).
+pub const N_CHROMA: usize = 12;
+
 /// Dense `n_chroma x N_BINS` filter bank, row-major, single precision like
 /// librosa's, for STFT frames of [`N_FFT`] points at `sr` Hz and a tuning
 /// deviation of `tuning` (fractions of a chroma bin).

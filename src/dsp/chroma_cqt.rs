@@ -2,8 +2,8 @@
 //! CQT bins folded onto 12 pitch classes, then each frame divided by its
 //! maximum (norm=inf).
 
+use super::chroma::N_CHROMA;
 use super::cqt::{BINS_PER_OCTAVE, N_CQT_BINS};
-use crate::layout::N_CHROMA;
 
 /// CQT bins merged into one chroma bin.
 const MERGE: usize = BINS_PER_OCTAVE / N_CHROMA;

@@ -4,12 +4,10 @@
 
 use std::sync::Arc;
 
-use super::chroma::chroma_filters;
+use super::chroma::{chroma_filters, N_CHROMA};
 use super::dot::dot_f32;
 use super::recent::Recent;
-use super::N_BINS;
-use crate::layout::N_CHROMA;
-use crate::SAMPLE_RATE;
+use super::{N_BINS, SAMPLE_RATE};
 
 /// Projections kept by [`ChromaStft::cached`] (48 KiB each).
 const CACHE_SIZE: usize = 8;

@@ -17,9 +17,8 @@ use super::decimate::{halve, REACH};
 use super::dot::with_avx2;
 use super::recent::Recent;
 use super::rfft::{FftFloat, RealFft};
-use super::HOP;
 use super::{copy_padded, unit_phasors};
-use crate::SAMPLE_RATE;
+use super::{HOP, SAMPLE_RATE};
 
 /// Bins per octave of the CQT behind chroma_cqt.
 pub const BINS_PER_OCTAVE: usize = 36;

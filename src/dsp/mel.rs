@@ -1,7 +1,10 @@
 //! Mel filter bank and mel spectrogram (librosa.filters.mel with
 //! `htk=False, norm="slaney"`, and librosa.feature.melspectrogram).
 
-use super::N_FFT;
+use super::{N_FFT, SAMPLE_RATE};
+
+/// Mel bands of the analysis (librosa `n_mels`).
+pub const N_MELS: usize = 128;
 
 /// Hz to mel on the Slaney scale (librosa.hz_to_mel, `htk=False`).
 pub fn hz_to_mel(hz: f64) -> f64 {
@@ -97,11 +100,11 @@ impl MelFilterBank {
         Self { filters }
     }
 
-    /// The bank of the analysis ([`crate::layout::N_MELS`] bands at
-    /// [`crate::SAMPLE_RATE`]), built once.
+    /// The bank of the analysis ([`N_MELS`] bands at [`SAMPLE_RATE`]),
+    /// built once.
     pub fn analysis() -> &'static Self {
         static BANK: std::sync::OnceLock<MelFilterBank> = std::sync::OnceLock::new();
-        BANK.get_or_init(|| Self::new(crate::SAMPLE_RATE as f64, crate::layout::N_MELS))
+        BANK.get_or_init(|| Self::new(SAMPLE_RATE as f64, N_MELS))
     }
 
     /// Number of mel bands.

@@ -3,6 +3,11 @@
 
 use std::f64::consts::PI;
 
+use super::mel::N_MELS;
+
+/// Coefficients kept (librosa `n_mfcc`).
+pub const N_MFCC: usize = 20;
+
 /// The truncated orthonormal DCT-II as a dense matrix.
 #[derive(Debug, Clone)]
 pub struct Mfcc {
@@ -28,11 +33,11 @@ impl Mfcc {
         Self { n_in, basis }
     }
 
-    /// The DCT of the analysis ([`crate::layout::N_MELS`] bands in,
-    /// [`crate::layout::N_MFCC`] coefficients out), built once.
+    /// The DCT of the analysis ([`N_MELS`] bands in, [`N_MFCC`]
+    /// coefficients out), built once.
     pub fn analysis() -> &'static Self {
         static DCT: std::sync::OnceLock<Mfcc> = std::sync::OnceLock::new();
-        DCT.get_or_init(|| Self::new(crate::layout::N_MELS, crate::layout::N_MFCC))
+        DCT.get_or_init(|| Self::new(N_MELS, N_MFCC))
     }
 
     /// Coefficients of one frame of dB values (`n_in` in, `n_mfcc` out).

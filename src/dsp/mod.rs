@@ -4,6 +4,8 @@
 
 use rustfft::num_complex::Complex;
 
+/// Sample rate of the analysis, in Hz (librosa's default `sr`).
+pub const SAMPLE_RATE: u32 = 22050;
 /// FFT size of the short-time Fourier transform (librosa `n_fft`).
 pub const N_FFT: usize = 2048;
 /// Hop between STFT frames, in samples (librosa `hop_length`).

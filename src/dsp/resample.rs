@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::f64::consts::PI;
 
 use super::decimate::halve;
-use crate::SAMPLE_RATE;
+use super::SAMPLE_RATE;
 
 /// Half-amplitude point of the lowpass, as a fraction of the lower Nyquist.
 const CUTOFF: f64 = 0.958;
@@ -27,7 +27,7 @@ const TABLE_STEPS: usize = 512;
 /// bank would be larger interpolate the kernel table for each output.
 const MAX_BANK: usize = 1 << 21;
 
-/// `samples` at `sample_rate` Hz, resampled to [`crate::SAMPLE_RATE`].
+/// `samples` at `sample_rate` Hz, resampled to [`SAMPLE_RATE`].
 pub fn to_analysis_rate(samples: &[f32], sample_rate: u32) -> Cow<'_, [f32]> {
     if sample_rate == SAMPLE_RATE || sample_rate == 0 || samples.is_empty() {
         return Cow::Borrowed(samples);

@@ -2,10 +2,12 @@
 
 use std::f64::consts::PI;
 
+use super::chroma::N_CHROMA;
 use super::chroma_cqt::chroma_frame;
 use super::cqt::CqtPlan;
-use crate::layout::{N_CHROMA, N_TONNETZ};
-use crate::stats::RowStats;
+
+/// Tonal centroid dimensions: fifths, minor and major thirds as (sin, cos).
+pub const N_TONNETZ: usize = 6;
 
 /// Projection of L1-normalised chroma onto the tonal centroids: fifths,
 /// minor thirds and major thirds, each as a (sin, cos) pair.
@@ -45,18 +47,17 @@ pub fn tonnetz_frame(
     out
 }
 
-/// Per-row statistics of the tonnetz of `y` (22050 Hz), given the tuning
-/// estimate (in fractions of a 36-per-octave bin) that chroma_cqt uses.
-pub fn tonnetz_stats(y: &[f32], tuning: f32) -> RowStats {
+/// Calls `f` with the tonnetz of each frame of `y` (22050 Hz), in time
+/// order, given the tuning estimate (in fractions of a 36-per-octave bin)
+/// that chroma_cqt uses.
+pub fn for_each_frame(y: &[f32], tuning: f32, mut f: impl FnMut(&[f32; N_TONNETZ])) {
     let plan = CqtPlan::cached(tuning);
     let phi = projection();
-    let mut stats = RowStats::new(N_TONNETZ);
     let mut chroma = [0.0f32; N_CHROMA];
     plan.for_each_frame(y, |cqt| {
         chroma_frame(cqt, &mut chroma);
-        stats.push(&tonnetz_frame(&chroma, &phi));
+        f(&tonnetz_frame(&chroma, &phi));
     });
-    stats
 }
 
 #[cfg(test)]

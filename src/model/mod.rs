@@ -109,7 +109,7 @@ impl Model {
         if h.genres.iter().any(|g| g.trim().is_empty()) {
             return Err(invalid("empty genre name"));
         }
-        let min_window_s = crate::features::MIN_SAMPLES as f32 / crate::SAMPLE_RATE as f32;
+        let min_window_s = crate::limits::MIN_SAMPLES as f32 / crate::dsp::SAMPLE_RATE as f32;
         if !(h.window_s.is_finite() && (min_window_s..=MAX_WINDOW_S).contains(&h.window_s)) {
             return Err(invalid(format!("window length {} s", h.window_s)));
         }

@@ -2,7 +2,8 @@
 //! floats or a `GenreError` with the contract's code, and a long input
 //! grows the module's memory by a bounded amount.
 
-use genre_classifier::features::{downmix, min_samples, MAX_AMPLITUDE, MIN_SAMPLES};
+use genre_classifier::input::downmix;
+use genre_classifier::limits::{min_samples, MAX_AMPLITUDE, MIN_SAMPLES};
 use genre_classifier::wasm;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;

@@ -23,7 +23,7 @@ fn empty_input() {
 #[wasm_bindgen_test]
 fn too_short_input_names_the_minimum() {
     let message = expect_error(wasm::features_js(&[0.1; 100], 44100.0), "too-short");
-    let min = genre_classifier::features::min_samples(44100).to_string();
+    let min = genre_classifier::limits::min_samples(44100).to_string();
     assert!(message.contains(&min), "{message}");
 }
 

@@ -12,6 +12,28 @@ fn get(v: &JsValue, key: &str) -> JsValue {
 }
 
 #[wasm_bindgen_test]
+fn classify_with_mel_columns_adds_the_same_mel_image() {
+    let y = signal(3.0, 44100);
+    let result = wasm::classify_js(&y, 44100.0, None, Some(40.0)).expect("classification");
+    let alone = wasm::mel_image_js(&y, 44100.0, 40.0).expect("mel image");
+    let mel = get(&result, "mel");
+    for key in ["nMels", "nColumns", "secondsPerColumn"] {
+        assert_eq!(get(&mel, key).as_f64(), get(&alone, key).as_f64(), "{key}");
+    }
+    let db = |v: &JsValue| {
+        get(v, "db")
+            .dyn_into::<js_sys::Float32Array>()
+            .unwrap()
+            .to_vec()
+    };
+    assert_eq!(db(&mel), db(&alone));
+    assert_eq!(
+        get(&result, "genre").as_string(),
+        Some(genre_classifier::classify(&y, 44100).unwrap().genre)
+    );
+}
+
+#[wasm_bindgen_test]
 fn mel_image_matches_the_rust_api() {
     let y = signal(3.0, 22050);
     let image = wasm::mel_image_js(&y, 22050.0, 40.0).expect("mel image");

@@ -86,8 +86,10 @@ fn classify_returns_the_api_shape() {
                 .unchecked_ref::<js_sys::Function>()
                 .clone(),
         ),
+        None,
     )
     .expect("classification");
+    assert!(get(&result, "mel").is_undefined(), "no mel image asked for");
     let native = genre_classifier::classify(&y, 22050).expect("native API");
     assert_eq!(
         get(&result, "genre").as_string().as_deref(),
@@ -138,21 +140,22 @@ fn progress_callback_cancels_and_rethrows() {
         &y,
         22050.0,
         Some(stop.as_ref().unchecked_ref::<js_sys::Function>().clone()),
+        None,
     )
     .expect_err("cancelled");
     assert_eq!(error_parts(&err).1, "cancelled");
     let throws =
         js_sys::Function::new_with_args("done, total", "throw new RangeError('from the callback')");
-    let err = wasm::classify_js(&y, 22050.0, Some(throws)).expect_err("rethrown");
+    let err = wasm::classify_js(&y, 22050.0, Some(throws), None).expect_err("rethrown");
     assert_eq!(error_parts(&err).0, "RangeError");
-    let err = wasm::classify_js(&[], 22050.0, None).expect_err("empty");
+    let err = wasm::classify_js(&[], 22050.0, None, None).expect_err("empty");
     assert_eq!(error_parts(&err).1, "empty");
-    let err = wasm::classify_js(&vec![0.25; 44100], 22050.0, None).expect_err("DC only");
+    let err = wasm::classify_js(&vec![0.25; 44100], 22050.0, None, None).expect_err("DC only");
     let (name, code, message) = error_parts(&err);
     assert_eq!((name.as_str(), code.as_str()), ("GenreError", "no-music"));
     assert!(message.contains("no music detected"), "{message}");
     assert!(
-        wasm::classify_js(&y, 22050.0, None).is_ok(),
+        wasm::classify_js(&y, 22050.0, None, None).is_ok(),
         "serves after errors"
     );
 }

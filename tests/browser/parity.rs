@@ -5,8 +5,8 @@
 //! the native parity suite: max |ours - librosa| / max |librosa| per group
 //! and statistic.
 
-use genre_classifier::dsp::tonnetz::tonnetz_stats;
 use genre_classifier::features::chroma_stft_stats;
+use genre_classifier::features::tonnetz_stats;
 use genre_classifier::layout::{Group, CHROMA, MEL, MFCC, TONNETZ};
 use genre_classifier::wasm;
 use serde_json::Value;

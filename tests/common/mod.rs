@@ -222,6 +222,6 @@ pub fn read_flac(path: &Path) -> Vec<f32> {
     if channels == 1 {
         raw
     } else {
-        genre_classifier::features::downmix(&raw, channels).unwrap()
+        genre_classifier::input::downmix(&raw, channels).unwrap()
     }
 }

@@ -178,7 +178,7 @@ pub fn window_features(
         .map(|clip| {
             let at = |e: &dyn std::fmt::Display| format!("{}: {e}", clip.path.display());
             let d = decode_file(&clip.path).map_err(|e| at(&e))?;
-            genre_classifier::features::check(&d.samples, d.sample_rate).map_err(|e| at(&e))?;
+            genre_classifier::input::check(&d.samples, d.sample_rate).map_err(|e| at(&e))?;
             let mut y =
                 genre_classifier::dsp::resample::to_analysis_rate(&d.samples, d.sample_rate);
             if let Some(kind) = kind {
