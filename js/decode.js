@@ -11,9 +11,12 @@ const ANALYSIS_RATE = 22050;
  * Decodes `bytes` (an ArrayBuffer the decoder may detach) to mono samples:
  * the mean of the channels, at the file's own rate where the header states
  * it, so that only the core's resampler changes the rate.
+ * @param {ArrayBuffer} bytes
+ * @returns {Promise<{ samples: Float32Array, sampleRate: number }>}
  */
 export async function decodeToMono(bytes) {
-  const Offline = globalThis.OfflineAudioContext || globalThis.webkitOfflineAudioContext;
+  /** @type {typeof OfflineAudioContext | undefined} */
+  const Offline = globalThis.OfflineAudioContext || /** @type {any} */ (globalThis).webkitOfflineAudioContext;
   if (!Offline) {
     throw new GenreError('decode', 'this environment has no Web Audio decoder (OfflineAudioContext); pass decoded samples to classifySamples instead');
   }
@@ -21,6 +24,7 @@ export async function decodeToMono(bytes) {
   // Decoding below the analysis rate would drop content the analysis uses.
   const stated = Math.max(sniffSampleRate(new Uint8Array(bytes)) || FALLBACK_RATE, ANALYSIS_RATE);
   const rates = [...new Set([stated, 48000, FALLBACK_RATE])];
+  /** @type {OfflineAudioContext | null} */
   let context = null;
   for (const rate of rates) {
     try {
@@ -31,20 +35,24 @@ export async function decodeToMono(bytes) {
     }
   }
   if (!context) throw new GenreError('decode', 'the browser could not create an audio decoder');
+  /** @type {AudioBuffer} */
   let buffer;
   try {
     buffer = await new Promise((resolve, reject) => {
       const p = context.decodeAudioData(bytes, resolve, reject);
       if (p && typeof p.then === 'function') p.then(resolve, reject);
     });
-  } catch (err) {
+  } catch (/** @type {any} */ err) {
     const why = err && err.message ? `: ${err.message}` : '';
     throw new GenreError('decode', `the browser could not decode this file (unsupported codec or damaged data)${why}`);
   }
   return { samples: downmix(buffer), sampleRate: buffer.sampleRate };
 }
 
-/** Mean of the channels of an AudioBuffer. */
+/**
+ * Mean of the channels of an AudioBuffer.
+ * @param {AudioBuffer} buffer
+ */
 export function downmix(buffer) {
   const n = buffer.numberOfChannels;
   if (n === 1) return buffer.getChannelData(0).slice();
@@ -61,9 +69,13 @@ export function downmix(buffer) {
 /**
  * Sample rate stated by the header of a WAV, FLAC, Ogg (Vorbis, Opus) or
  * MP3 file, or null when the format is not recognised.
+ * @param {Uint8Array} b
+ * @returns {number | null}
  */
 export function sniffSampleRate(b) {
+  /** @type {(at: number, s: string) => boolean} */
   const ascii = (at, s) => s.split('').every((ch, i) => b[at + i] === ch.charCodeAt(0));
+  /** @type {(at: number) => number} */
   const u32le = (at) => (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
   if (b.length >= 12 && ascii(0, 'RIFF') && ascii(8, 'WAVE')) {
     for (let at = 12; at + 16 <= b.length; ) {
@@ -92,8 +104,13 @@ export function sniffSampleRate(b) {
   return mp3Rate(b, start);
 }
 
+/** @type {Record<number, number[]>} */
 const MP3_RATES = { 3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000] };
 
+/**
+ * @param {Uint8Array} b
+ * @param {number} start
+ */
 function mp3Rate(b, start) {
   const end = Math.min(b.length - 4, start + 65536);
   for (let i = start; i < end; i++) {

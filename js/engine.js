@@ -4,10 +4,36 @@
 import init, * as core from '../pkg/genre_classifier.js';
 import { GenreError, asGenreError, cancelled } from './errors.js';
 
+/**
+ * @import { Classification, ProgressStage } from './index.js'
+ * @import { InitOutput } from '../pkg/genre_classifier.js'
+ */
+
+/**
+ * A request: `{ op: "load" | "features" | "classify", samples, sampleRate, melColumns }`.
+ * @typedef {{ op: 'load' }
+ *   | { op: 'features', samples: Float32Array, sampleRate: number }
+ *   | { op: 'classify', samples: Float32Array, sampleRate: number, melColumns?: number }} Request
+ */
+
+/**
+ * The answer to each operation.
+ * @typedef {{ load: null, features: Float32Array, classify: Classification }} Replies
+ */
+
+/**
+ * Called with the progress in [0, 1] of the analysis; returns false to cancel.
+ * @typedef {(fraction: number, stage: ProgressStage) => boolean} Progress
+ */
+
+/** @type {Promise<InitOutput> | null} */
 let loading = null;
 let broken = false;
 
-/** Loads the WebAssembly module (once); resolves to its exports. */
+/**
+ * Loads the WebAssembly module (once); resolves to its exports.
+ * @param {string} [wasmUrl]
+ */
 export function load(wasmUrl) {
   if (!loading) {
     const arg = wasmUrl === undefined ? undefined : { module_or_path: wasmUrl };
@@ -19,7 +45,10 @@ export function load(wasmUrl) {
   return loading;
 }
 
-/** Bytes of WebAssembly memory in use: the high-water mark, as memory never shrinks. */
+/**
+ * Bytes of WebAssembly memory in use: the high-water mark, as memory never shrinks.
+ * @param {string} [wasmUrl]
+ */
 export async function memoryBytes(wasmUrl) {
   const exports = await load(wasmUrl);
   return exports.memory.buffer.byteLength;
@@ -29,6 +58,11 @@ export async function memoryBytes(wasmUrl) {
  * Answers one request.
  * `request`: { op: "features" | "classify", samples: Float32Array, sampleRate, melColumns }.
  * `progress(fraction, stage)` returns false to cancel.
+ * @template {Request} R
+ * @param {R} request
+ * @param {Progress} [progress]
+ * @param {string} [wasmUrl]
+ * @returns {Promise<Replies[R['op']]>}
  */
 export async function run(request, progress = () => true, wasmUrl) {
   if (broken) {
@@ -36,7 +70,7 @@ export async function run(request, progress = () => true, wasmUrl) {
   }
   await load(wasmUrl);
   try {
-    return compute(request, progress);
+    return /** @type {Replies[R['op']]} */ (compute(request, progress));
   } catch (err) {
     // A trap (a bug, never bad input) leaves the module in an unknown state.
     if (typeof WebAssembly !== 'undefined' && err instanceof WebAssembly.RuntimeError) broken = true;
@@ -49,23 +83,34 @@ export function isBroken() {
   return broken;
 }
 
-function compute({ op, samples, sampleRate, melColumns = 0 }, progress) {
-  if (op === 'load') return null;
+/**
+ * @param {Request} request
+ * @param {Progress} progress
+ * @returns {Replies[Request['op']]}
+ */
+function compute(request, progress) {
+  if (request.op === 'load') return null;
+  const { op, samples, sampleRate } = request;
   if (op === 'features') return core.features(samples, sampleRate);
   if (op !== 'classify') throw new GenreError('internal', `unknown operation ${op}`);
+  const { melColumns = 0 } = request;
   const columns = Number.isFinite(melColumns) ? Math.max(0, Math.floor(melColumns)) : 0;
   const share = columns > 0 ? 0.9 : 1;
   if (progress(0, 'analyse') === false) throw cancelled();
   // One call: the samples are checked and resampled once for both the
-  // classification and the mel image (`result.mel`).
-  return core.classify(
+  // classification and the mel image (`result.mel`). The result is the
+  // serde form of the core's Classification, untyped (any) in the bindings:
+  // tests/npm/types.test.mjs checks its fields against index.d.ts.
+  /** @type {Classification} */
+  const result = core.classify(
     samples,
     sampleRate,
-    (done, total) => {
+    (/** @type {number} */ done, /** @type {number} */ total) => {
       const fraction = total > 0 ? (share * done) / total : 0;
       if (progress(fraction, 'analyse') === false) return false;
       return !(columns > 0 && done === total && progress(share, 'mel') === false);
     },
     columns,
   );
+  return result;
 }

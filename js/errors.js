@@ -1,23 +1,39 @@
+/** @import { GenreErrorCode, GenreError as GenreErrorApi } from './index.js' */
+
 /**
  * The one error type of the package: `name` is "GenreError" and `code` says
  * what went wrong ("empty", "too-short", "non-finite", "sample-rate",
  * "no-music", "decode", "cancelled", "model" or "internal").
+ * @implements {GenreErrorApi}
  */
 export class GenreError extends Error {
+  /**
+   * @param {GenreErrorCode} code
+   * @param {string} message
+   */
   constructor(code, message) {
     super(message);
+    /** @type {'GenreError'} */
     this.name = 'GenreError';
     this.code = code;
   }
 }
 
-/** The error as a plain object that survives postMessage. */
+/**
+ * The error as a plain object that survives postMessage.
+ * @param {unknown} err
+ * @returns {{ code: GenreErrorCode, message: string }}
+ */
 export function serializeError(err) {
   const e = asGenreError(err);
   return { code: e.code, message: e.message };
 }
 
-/** A GenreError for anything thrown: GenreErrors pass through, the rest become "internal". */
+/**
+ * A GenreError for anything thrown: GenreErrors pass through, the rest become "internal".
+ * @param {any} err
+ * @returns {GenreError}
+ */
 export function asGenreError(err) {
   if (err instanceof GenreError) return err;
   if (err && err.name === 'GenreError' && typeof err.code === 'string') {

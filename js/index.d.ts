@@ -1,19 +1,44 @@
+/** A genre of the model (GTZAN's ten). The package embeds one model; it takes no other. */
+export type Genre =
+  | 'blues'
+  | 'classical'
+  | 'country'
+  | 'disco'
+  | 'hiphop'
+  | 'jazz'
+  | 'metal'
+  | 'pop'
+  | 'reggae'
+  | 'rock';
+
 /** The genres of the model, in model order. */
 export declare const GENRES: readonly [
   'blues', 'classical', 'country', 'disco', 'hiphop',
   'jazz', 'metal', 'pop', 'reggae', 'rock',
 ];
 
-/** What went wrong, as `GenreError.code`. */
+/**
+ * What went wrong, as `GenreError.code`: exactly the codes of the Rust core's
+ * `Error::code` (src/error.rs); the package's JavaScript adds no other.
+ */
 export type GenreErrorCode =
+  /** No samples, or an empty file. */
   | 'empty'
+  /** Too short for one analysis frame. */
   | 'too-short'
+  /** A sample is NaN, infinite or far beyond [-1, 1]. */
   | 'non-finite'
+  /** The sample rate is not a whole number of Hz from 8 000 to 192 000. */
   | 'sample-rate'
+  /** Silence or a constant offset: nothing to classify. */
   | 'no-music'
+  /** The input is not audio this browser can decode. */
   | 'decode'
+  /** The request was aborted through its `signal`. */
   | 'cancelled'
+  /** The WebAssembly module or its embedded model could not be loaded. */
   | 'model'
+  /** A bug, or the classifier was terminated. */
   | 'internal';
 
 /** The error every promise of the package rejects with. */
@@ -24,7 +49,8 @@ export declare class GenreError extends Error {
 }
 
 export interface GenreProbability {
-  genre: string;
+  genre: Genre;
+  /** In [0, 1]. */
   probability: number;
 }
 
@@ -34,7 +60,8 @@ export interface ClassifiedWindow {
   start: number;
   /** End, in seconds. */
   end: number;
-  genre: string;
+  /** The most probable genre of this window. */
+  genre: Genre;
   /** One probability per genre, in the order of `GENRES`. */
   probabilities: number[];
 }
@@ -44,39 +71,56 @@ export interface ClassifiedWindow {
  * -80 dB), row-major: `db[mel * nColumns + column]`, row 0 the lowest band.
  */
 export interface MelImage {
+  /** Number of mel bands (rows). */
   nMels: number;
+  /** Number of time columns: at most the `melColumns` asked for. */
   nColumns: number;
+  /** Duration of one column, in seconds. */
   secondsPerColumn: number;
+  /** `nMels * nColumns` values. */
   db: Float32Array;
 }
 
+/**
+ * The result of a classification: the serde form of the Rust
+ * `Classification` (the same object as a line of `genre classify --json`,
+ * less `file`), plus `mel` when asked for.
+ */
 export interface Classification {
-  /** The most probable genre. */
-  genre: string;
+  /** The most probable genre of the clip. */
+  genre: Genre;
   /**
    * False when the model is unsure: its top probability is below the model's
    * confidence threshold; present the genre as a guess.
    */
   confident: boolean;
-  /** All genres, in model order; the probabilities sum to 1. */
+  /** Every genre, in model order, with the mean of its window probabilities; they sum to 1. */
   probabilities: GenreProbability[];
-  /** The three most probable genres, most probable first. */
+  /**
+   * The genres above probability 0.15, most probable first: at most three,
+   * none when no genre stands out.
+   */
   top3: GenreProbability[];
+  /** The analysis windows, in time order; together they cover the clip. */
   windows: ClassifiedWindow[];
   /** Length of the clip, in seconds. */
   duration: number;
-  /** Sample rate of the samples that were analysed, in Hz. */
+  /** Sample rate of the samples that were analysed (a decoded file's own rate), in Hz. */
   sampleRate: number;
-  /** Present when `melColumns` > 0. */
+  /** Present only when `melColumns` > 0 was asked for. */
   mel?: MelImage;
 }
 
+/** The stages `onProgress` reports, in order. */
+export type ProgressStage = 'decode' | 'analyse' | 'mel' | 'done';
+
 export interface ClassifyOptions {
   /**
-   * Called with the overall progress in [0, 1] and the current stage:
-   * "decode", "analyse", "mel" or "done".
+   * Called with the overall progress in [0, 1] (never decreasing) and the
+   * current stage: "decode" (classifyFile only), "analyse", "mel" (only with
+   * `melColumns`) and finally "done" with 1.
    */
-  onProgress?: (fraction: number, stage: string) => void;
+  onProgress?: (fraction: number, stage: ProgressStage) => void;
   /** Aborting rejects the request with code "cancelled". */
   signal?: AbortSignal;
   /** When > 0, the result holds a mel image of at most this many columns. */

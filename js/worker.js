@@ -6,6 +6,8 @@
 import { run, isBroken } from './engine.js';
 import { serializeError } from './errors.js';
 
+/** @import { Replies } from './engine.js' */
+
 self.onmessage = async (event) => {
   const { id, wasmUrl, ...request } = event.data;
   try {
@@ -23,6 +25,10 @@ self.onmessage = async (event) => {
   }
 };
 
+/**
+ * @param {Replies[keyof Replies]} value
+ * @returns {Transferable[]}
+ */
 function transferables(value) {
   if (value instanceof Float32Array) return [value.buffer];
   if (value && value.mel && value.mel.db instanceof Float32Array) return [value.mel.db.buffer];

@@ -1,6 +1,7 @@
 // Runs every suite: formatting, lints (native and wasm32), native tests,
-// the browser suites in headless Chromium and Firefox, the npm package test
-// and the page's end-to-end tests (tests/e2e/*.test.mjs).
+// the type check of the JavaScript (tsc), the browser suites in headless
+// Chromium and Firefox, the npm package test and the page's end-to-end
+// tests (tests/e2e/*.test.mjs).
 // Usage: node scripts/test.mjs [--keep-going]
 
 import { spawnSync } from 'node:child_process';
@@ -42,6 +43,18 @@ const browserTest = (driverVar, driver) => () =>
     WASM_BINDGEN_TEST_TIMEOUT: process.env.WASM_BINDGEN_TEST_TIMEOUT || '300',
   });
 
+/** The TypeScript compiler from devDependencies (npm ci). */
+const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+/** The page and the package's main-thread code; the worker, service worker and audio worklet. */
+const TSCONFIGS = ['tsconfig.json', 'tsconfig.worker.json'];
+
+/** Type-checks js/ (against js/index.d.ts) and www/; needs pkg/ for the bindings' types. */
+function typeCheck() {
+  if (!existsSync(TSC)) throw new Error('typescript is missing: run `npm ci` first');
+  if (!existsSync(join(ROOT, 'pkg', 'genre_classifier.d.ts'))) throw new Error('build the package first (npm run build)');
+  for (const config of TSCONFIGS) run(process.execPath, [TSC, '-p', config]);
+}
+
 function nodeTests(dir, pattern) {
   const abs = join(ROOT, dir);
   const files = existsSync(abs) ? readdirSync(abs).filter((f) => pattern.test(f)).sort() : [];
@@ -58,6 +71,7 @@ const steps = [
   ['clippy (wasm32)', () => run('cargo', ['clippy', '--target', TARGET, '--lib', '--test', 'browser', '--', '-D', 'warnings'])],
   ['native tests', () => run('cargo', ['test', '--workspace'])],
   ['build the package', () => build()],
+  ['types (tsc)', typeCheck],
   ['browser suite: Chromium', browserTest('CHROMEDRIVER', 'chromedriver')],
   ['browser suite: Firefox', browserTest('GECKODRIVER', 'geckodriver')],
   ['npm package test', () => nodeTests('tests/npm', /\.test\.mjs$/)],

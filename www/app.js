@@ -9,17 +9,30 @@ import { setupMicrophone } from './mic.js';
 /** Mel spectrogram columns requested per file. */
 const MEL_COLUMNS = 480;
 
-const $ = (id) => document.getElementById(id);
+/**
+ * @typedef {{ file: File, card: ReturnType<typeof createFileCard> }} Job
+ */
+
+/**
+ * The element of the page with this id (index.html has each asked for).
+ * @param {string} id
+ */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const cards = $('cards');
 const emptyNote = $('empty-note');
 const clearButton = $('clear-button');
 const engineStatus = $('engine-status');
 const dropzone = $('dropzone');
-const fileInput = $('file-input');
+const fileInput = /** @type {HTMLInputElement} */ ($('file-input'));
 
+/** @type {Job[]} */
 const queue = [];
 let running = false;
 
+/**
+ * @param {string} state
+ * @param {string} text
+ */
 function setEngineStatus(state, text) {
   engineStatus.dataset.state = state;
   engineStatus.textContent = text;
@@ -44,7 +57,10 @@ function updateEmpty() {
   clearButton.hidden = !any || running;
 }
 
-/** Adds one card per file and processes them one after another. */
+/**
+ * Adds one card per file and processes them one after another.
+ * @param {File[]} files
+ */
 function addFiles(files) {
   const batch = document.createDocumentFragment();
   for (const file of files) {
@@ -64,7 +80,7 @@ async function pump() {
   updateEmpty();
   try {
     while (queue.length > 0) {
-      const { file, card } = queue.shift();
+      const { file, card } = /** @type {Job} */ (queue.shift());
       if (card.signal.aborted) {
         card.fail({ code: 'cancelled', message: 'Cancelled before it started.' });
         continue;
@@ -89,7 +105,7 @@ async function pump() {
 }
 
 fileInput.addEventListener('change', () => {
-  addFiles([...fileInput.files]);
+  addFiles([...(fileInput.files ?? [])]);
   fileInput.value = '';
 });
 
@@ -101,6 +117,10 @@ clearButton.addEventListener('click', () => {
 
 // Dropping works anywhere on the page; the drop zone lights up while dragging.
 let dragDepth = 0;
+/**
+ * @param {DragEvent} e
+ * @returns {e is DragEvent & { dataTransfer: DataTransfer }}
+ */
 const hasFiles = (e) => [...(e.dataTransfer?.types ?? [])].includes('Files');
 document.addEventListener('dragenter', (e) => {
   if (!hasFiles(e)) return;

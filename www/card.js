@@ -4,6 +4,9 @@ import { errorBox, explain } from './errors.js';
 import { bytes, el } from './format.js';
 import { renderResult } from './render.js';
 
+/** @import { Classification, ProgressStage } from '../js/index.js' */
+
+/** @type {Record<string, string>} */
 const STAGES = {
   queued: 'Waiting for its turn…',
   read: 'Reading the file…',
@@ -16,6 +19,7 @@ const STAGES = {
   done: 'Done.',
 };
 
+/** @param {string} [stage] */
 function stageText(stage) {
   if (!stage) return 'Working…';
   return STAGES[stage] ?? `${stage.charAt(0).toUpperCase()}${stage.slice(1)}…`;
@@ -23,7 +27,10 @@ function stageText(stage) {
 
 let counter = 0;
 
-/** A card for `file`, with methods to report progress, a result or an error. */
+/**
+ * A card for `file`, with methods to report progress, a result or an error.
+ * @param {File} file
+ */
 export function createFileCard(file) {
   const id = `card-${++counter}`;
   const controller = new AbortController();
@@ -47,6 +54,7 @@ export function createFileCard(file) {
   cancel.addEventListener('click', () => controller.abort());
 
   let lastStage = '';
+  /** @param {string} state */
   const finish = (state) => {
     element.dataset.state = state;
     element.removeAttribute('aria-busy');
@@ -61,6 +69,10 @@ export function createFileCard(file) {
       element.dataset.state = 'working';
       status.textContent = stageText('read');
     },
+    /**
+     * @param {number} fraction
+     * @param {ProgressStage} stage
+     */
     onProgress(fraction, stage) {
       if (Number.isFinite(fraction)) progress.value = Math.min(1, Math.max(0, fraction));
       if (stage && stage !== lastStage) {
@@ -68,11 +80,13 @@ export function createFileCard(file) {
         status.textContent = stageText(stage);
       }
     },
+    /** @param {Classification} result */
     done(result) {
       finish('done');
       renderResult(body, element, result, file.name || 'this file');
       live.textContent = `${file.name}: ${result.genre}${result.confident === false ? ' (unsure)' : ''}.`;
     },
+    /** @param {any} err */
     fail(err) {
       finish('error');
       const explained = explain(err);

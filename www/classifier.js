@@ -5,6 +5,9 @@
 
 import { createClassifier } from '../js/index.js';
 
+/** @import { Classifier } from '../js/index.js' */
+
+/** @type {Promise<Classifier> | null} */
 let pending = null;
 
 /** Whether the classifier runs in a Web Worker (false after the fallback). */

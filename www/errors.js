@@ -2,6 +2,14 @@
 
 import { el } from './format.js';
 
+/**
+ * @import { GenreErrorCode } from '../js/index.js'
+ * @typedef {GenreErrorCode | 'permission' | 'no-device' | 'unsupported'} PageErrorCode
+ *   The classifier's codes and the microphone's.
+ * @typedef {{ code: string, headline: string, hint: string, detail: string }} Explained
+ */
+
+/** @type {Record<PageErrorCode, string>} */
 const HEADLINES = {
   empty: 'This file holds no audio.',
   'too-short': 'This recording is too short to classify.',
@@ -17,6 +25,7 @@ const HEADLINES = {
   unsupported: 'This browser cannot do that.',
 };
 
+/** @type {Partial<Record<PageErrorCode, string>>} */
 const HINTS = {
   decode:
     'It may not be an audio file, may be truncated or damaged, or may use a codec this browser cannot play. Try WAV, FLAC or MP3.',
@@ -30,15 +39,23 @@ const HINTS = {
   'no-device': 'Connect a microphone and try again.',
 };
 
-/** { headline, hint, detail, code } for any thrown value. */
+/**
+ * { headline, hint, detail, code } for any thrown value.
+ * @param {any} err
+ * @returns {Explained}
+ */
 export function explain(err) {
   const code = err && typeof err.code === 'string' ? err.code : 'internal';
-  const headline = HEADLINES[code] ?? HEADLINES.internal;
+  const known = /** @type {PageErrorCode} */ (code);
+  const headline = HEADLINES[known] ?? HEADLINES.internal;
   const detail = err && err.message ? String(err.message) : String(err);
-  return { code, headline, hint: HINTS[code] ?? '', detail };
+  return { code, headline, hint: HINTS[known] ?? '', detail };
 }
 
-// The alert box that shows an explained error (see `explain`).
+/**
+ * The alert box that shows an explained error (see `explain`).
+ * @param {Explained} explained
+ */
 export function errorBox({ headline, hint, detail }) {
   return el(
     'p',

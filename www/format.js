@@ -1,5 +1,8 @@
 // Small formatting helpers shared by the page's views.
 
+/** @import { Genre } from '../js/index.js' */
+
+/** @type {Record<Genre, string>} */
 const NAMES = {
   blues: 'Blues',
   classical: 'Classical',
@@ -13,17 +16,26 @@ const NAMES = {
   rock: 'Rock',
 };
 
-/** Display name of a genre id ("hiphop" -> "Hip-hop"). */
+/**
+ * Display name of a genre id ("hiphop" -> "Hip-hop").
+ * @param {Genre} id
+ */
 export function genreName(id) {
   return NAMES[id] ?? String(id);
 }
 
-/** A probability in [0, 1] as a percentage with one decimal ("62.4%"). */
+/**
+ * A probability in [0, 1] as a percentage with one decimal ("62.4%").
+ * @param {number} p
+ */
 export function percent(p) {
   return `${(p * 100).toFixed(1)}%`;
 }
 
-/** Seconds as m:ss ("1:05"); hours are added past 60 minutes. */
+/**
+ * Seconds as m:ss ("1:05"); hours are added past 60 minutes.
+ * @param {number} seconds
+ */
 export function clock(seconds) {
   const s = Math.max(0, Math.round(seconds));
   const h = Math.floor(s / 3600);
@@ -32,20 +44,32 @@ export function clock(seconds) {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
 
-/** A byte count in human units ("3.2 MB"). */
+/**
+ * A byte count in human units ("3.2 MB").
+ * @param {number} n
+ */
 export function bytes(n) {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} kB`;
   return `${(n / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-/** Creates an element with attributes and children (strings become text). */
+/** @typedef {Node | string | number | false | null | undefined} Child */
+
+/**
+ * Creates an element with attributes and children (strings become text).
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, string | number | boolean | null | undefined>} [attrs]
+ * @param {...(Child | Child[])} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
     if (value === undefined || value === null || value === false) continue;
-    if (key === 'class') node.className = value;
-    else if (key === 'text') node.textContent = value;
+    if (key === 'class') node.className = String(value);
+    else if (key === 'text') node.textContent = String(value);
     else node.setAttribute(key, value === true ? '' : String(value));
   }
   for (const child of children.flat()) {

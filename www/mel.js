@@ -12,6 +12,9 @@ const MAGMA = [
   [18.65570506591883, -11.48977351997711, -5.601961508734096],
 ];
 
+/** @import { MelImage } from '../js/index.js' */
+
+/** @type {Uint8ClampedArray | null} */
 let lut = null;
 
 /** 256-entry RGB lookup table of the colour map. */
@@ -33,9 +36,12 @@ function colourTable() {
  * Paints `mel` ({ nMels, nColumns, db }, db row-major: band after band,
  * each band nColumns long) onto `canvas`, one pixel per cell. Returns
  * false when the image is empty or malformed.
+ * @param {HTMLCanvasElement} canvas
+ * @param {MelImage | undefined} mel
  */
 export function drawMel(canvas, mel) {
-  const { nMels, nColumns, db } = mel ?? {};
+  if (!mel) return false;
+  const { nMels, nColumns, db } = mel;
   if (!(nMels > 0 && nColumns > 0 && db && db.length >= nMels * nColumns)) return false;
   let hi = -Infinity;
   for (let i = 0; i < nMels * nColumns; i++) if (db[i] > hi) hi = db[i];
@@ -45,7 +51,7 @@ export function drawMel(canvas, mel) {
   const table = colourTable();
   canvas.width = nColumns;
   canvas.height = nMels;
-  const ctx = canvas.getContext('2d');
+  const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
   const image = ctx.createImageData(nColumns, nMels);
   const px = image.data;
   for (let m = 0; m < nMels; m++) {

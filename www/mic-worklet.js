@@ -9,6 +9,7 @@ class MicTap extends AudioWorkletProcessor {
     this.filled = 0;
   }
 
+  /** @param {Float32Array[][]} inputs */
   process(inputs) {
     const channels = inputs[0];
     if (channels && channels.length > 0) {

@@ -14,14 +14,26 @@ const FIRST_S = 3;
 /** RMS below which the input counts as silence and is not classified. */
 const SILENCE_RMS = 1e-4;
 
+/**
+ * @import { Classifier } from '../js/index.js'
+ * @typedef {object} Session A listening session; start() fills it in step by step.
+ * @property {boolean} busy Whether a classification is under way.
+ * @property {MediaStream} [stream]
+ * @property {AudioContext} [ctx]
+ * @property {RingBuffer} [ring]
+ * @property {ReturnType<typeof setInterval>} [timer]
+ */
+
 /** Fixed-size buffer that keeps the most recent samples. */
 export class RingBuffer {
+  /** @param {number} capacity */
   constructor(capacity) {
     this.data = new Float32Array(capacity);
     this.write = 0;
     this.length = 0;
   }
 
+  /** @param {Float32Array} block */
   push(block) {
     const cap = this.data.length;
     const src = block.length > cap ? block.subarray(block.length - cap) : block;
@@ -44,12 +56,17 @@ export class RingBuffer {
   }
 }
 
+/** @param {Float32Array} samples */
 function rms(samples) {
   let sum = 0;
   for (let i = 0; i < samples.length; i++) sum += samples[i] * samples[i];
   return samples.length ? Math.sqrt(sum / samples.length) : 0;
 }
 
+/**
+ * @param {any} err
+ * @returns {any}
+ */
 function micError(err) {
   const name = err?.name;
   if (name === 'NotAllowedError' || name === 'SecurityError' || name === 'PermissionDeniedError') {
@@ -61,9 +78,12 @@ function micError(err) {
   return err;
 }
 
-/** Wires the start/stop button and the live result panel. */
+/**
+ * Wires the start/stop button and the live result panel.
+ * @param {{ button: HTMLElement, panel: HTMLElement, classifier: () => Promise<Classifier> }} parts
+ */
 export function setupMicrophone({ button, panel, classifier }) {
-  const label = button.querySelector('.mic-label');
+  const label = /** @type {HTMLElement} */ (button.querySelector('.mic-label'));
   const status = el('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
   const meterFill = el('span', { class: 'mic-meter-fill' });
   const meter = el('div', { class: 'mic-meter', 'aria-hidden': 'true' }, meterFill);
@@ -71,13 +91,16 @@ export function setupMicrophone({ button, panel, classifier }) {
   const card = el('div', { class: 'card', id: 'mic-card', 'data-state': 'idle' }, status, meter, body);
   panel.append(card);
 
+  /** @type {Session | null} */
   let session = null;
 
+  /** @param {boolean} on */
   const setPressed = (on) => {
     button.setAttribute('aria-pressed', on ? 'true' : 'false');
     label.textContent = on ? 'Stop listening' : 'Start listening';
   };
 
+  /** @param {any} err */
   const showError = (err) => {
     const explained = explain(micError(err));
     card.dataset.state = 'error';
@@ -87,8 +110,9 @@ export function setupMicrophone({ button, panel, classifier }) {
     body.replaceChildren(errorBox(explained));
   };
 
+  /** @param {Session} s */
   async function tick(s) {
-    if (s.busy || session !== s) return;
+    if (s.busy || session !== s || !s.ctx || !s.ring) return;
     const rate = s.ctx.sampleRate;
     if (s.ring.length < FIRST_S * rate) {
       status.textContent = `Listening… ${Math.floor(s.ring.length / rate)} of ${FIRST_S} seconds gathered.`;
@@ -126,6 +150,7 @@ export function setupMicrophone({ button, panel, classifier }) {
       showError({ code: 'unsupported', message: 'Microphone capture needs a secure (https) page in a current browser.' });
       return;
     }
+    /** @type {Session} */
     const s = { busy: false };
     session = s;
     setPressed(true);
@@ -137,14 +162,15 @@ export function setupMicrophone({ button, panel, classifier }) {
       s.ctx = new AudioContext();
       await s.ctx.audioWorklet.addModule(new URL('mic-worklet.js', import.meta.url));
       if (session !== s) return teardown(s);
-      s.ring = new RingBuffer(Math.round(WINDOW_S * s.ctx.sampleRate));
+      const ring = new RingBuffer(Math.round(WINDOW_S * s.ctx.sampleRate));
+      s.ring = ring;
       const source = s.ctx.createMediaStreamSource(s.stream);
       const tap = new AudioWorkletNode(s.ctx, 'mic-tap');
       const mute = s.ctx.createGain();
       mute.gain.value = 0;
       source.connect(tap).connect(mute).connect(s.ctx.destination);
       tap.port.onmessage = (e) => {
-        s.ring.push(e.data);
+        ring.push(e.data);
         meterFill.style.setProperty('--level', String(Math.min(1, rms(e.data) * 4)));
       };
       await s.ctx.resume();
@@ -160,6 +186,7 @@ export function setupMicrophone({ button, panel, classifier }) {
     }
   }
 
+  /** @param {Session} s */
   function teardown(s) {
     clearInterval(s.timer);
     s.stream?.getTracks().forEach((t) => t.stop());

@@ -5,10 +5,14 @@ import { clock, el, genreName, percent } from './format.js';
 import { drawMel } from './mel.js';
 import { timelineFigure } from './timeline.js';
 
+/** @import { Classification, Genre, GenreProbability, MelImage } from '../js/index.js' */
+
 /**
  * One sentence describing the multi-genre answer. `top3` holds the leading
  * genres, best first (at most three, possibly none when no genre stands out).
  * `confident` is false when the model is unsure of `best`: never "clearly".
+ * @param {GenreProbability[]} top3
+ * @param {Genre} best
  */
 export function describeTop3(top3, best, confident = true) {
   const names = top3.map((t) => genreName(t.genre).toLowerCase());
@@ -21,6 +25,7 @@ export function describeTop3(top3, best, confident = true) {
   return c ? `A blend of ${a}, ${b} and ${c}, with no clear winner.` : `A blend of ${a} and ${b}.`;
 }
 
+/** @param {Classification} result */
 function verdict(result) {
   const top = result.probabilities.find((p) => p.genre === result.genre);
   const top3 = result.top3 ?? [];
@@ -61,6 +66,10 @@ function verdict(result) {
   );
 }
 
+/**
+ * @param {Classification} result
+ * @param {string} label
+ */
 function bars(result, label) {
   const list = el('ul', { class: 'bars', 'aria-label': `Probability of each genre for ${label}` });
   for (const { genre, probability } of result.probabilities) {
@@ -84,6 +93,11 @@ function bars(result, label) {
   return el('div', { class: 'bars-block' }, el('p', { class: 'figure-title', text: 'All genres' }), list);
 }
 
+/**
+ * @param {MelImage} mel
+ * @param {number} duration
+ * @param {string} label
+ */
 function melFigure(mel, duration, label) {
   const canvas = el('canvas', {
     class: 'mel-canvas',
@@ -106,6 +120,10 @@ function melFigure(mel, duration, label) {
  * Replaces the contents of `container` with the view of `result` and tags
  * `card` with data attributes (result genre, whether the model is confident,
  * probabilities).
+ * @param {HTMLElement} container
+ * @param {HTMLElement} card
+ * @param {Classification} result
+ * @param {string} label
  */
 export function renderResult(container, card, result, label) {
   card.dataset.resultGenre = result.genre;
@@ -113,8 +131,9 @@ export function renderResult(container, card, result, label) {
   else delete card.dataset.confident;
   card.dataset.probabilities = JSON.stringify(result.probabilities.map((p) => p.probability));
   card.dataset.windows = String(Array.isArray(result.windows) ? result.windows.length : 0);
+  /** @type {(HTMLElement | null)[]} */
   const parts = [verdict(result), bars(result, label)];
   if (result.mel) parts.push(melFigure(result.mel, result.duration, label));
   parts.push(timelineFigure(result.windows, result.duration, label));
-  container.replaceChildren(...parts.filter(Boolean));
+  container.replaceChildren(...parts.filter((p) => p !== null));
 }

@@ -4,10 +4,18 @@
 import { clock, el, genreName } from './format.js';
 
 /**
+ * @import { ClassifiedWindow, Genre } from '../js/index.js'
+ * @typedef {{ genre: Genre, start: number, end: number }} Run
+ */
+
+/**
  * Collapses classified windows into runs of one genre. Overlapping windows
  * are cut where the next one starts, so runs tile the track without gaps.
+ * @param {Pick<ClassifiedWindow, 'start' | 'end' | 'genre'>[]} windows
+ * @param {number} [duration]
  */
 export function genreRuns(windows, duration) {
+  /** @type {Run[]} */
   const runs = [];
   windows.forEach((w, i) => {
     const next = windows[i + 1];
@@ -20,7 +28,12 @@ export function genreRuns(windows, duration) {
   return runs.filter((r) => r.end > r.start);
 }
 
-/** The timeline figure for `windows`, or null when there is under two windows. */
+/**
+ * The timeline figure for `windows`, or null when there is under two windows.
+ * @param {ClassifiedWindow[]} windows
+ * @param {number} duration
+ * @param {string} label
+ */
 export function timelineFigure(windows, duration, label) {
   if (!Array.isArray(windows) || windows.length < 2) return null;
   const runs = genreRuns(windows, duration);
