@@ -1,6 +1,13 @@
 //! `genre`: feature extraction and genre classification of audio files.
 
 #[cfg(not(target_arch = "wasm32"))]
+mod output;
+#[cfg(not(target_arch = "wasm32"))]
+mod playlists;
+#[cfg(not(target_arch = "wasm32"))]
+mod walk;
+
+#[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use std::io::IsTerminal;
     use std::path::{Path, PathBuf};
@@ -12,10 +19,9 @@ mod cli {
     use genre_classifier::{Classification, Error, Model};
     use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
     use rayon::prelude::*;
-    use serde::Serialize;
 
-    /// File extensions classified when a folder is given.
-    const AUDIO_EXTENSIONS: [&str; 5] = ["wav", "flac", "mp3", "ogg", "oga"];
+    use crate::output::{self, Format};
+    use crate::{playlists, walk};
 
     #[derive(Parser)]
     #[command(
@@ -37,16 +43,24 @@ mod cli {
             #[arg(long)]
             json: bool,
         },
-        /// Classify files; a folder stands for every audio file directly in it.
+        /// Classify files; a folder stands for every audio file below it
+        /// (sub-folders included). Exits with 1 when any file failed.
         Classify {
             #[arg(required = true)]
             paths: Vec<PathBuf>,
-            /// One JSON object per line and file.
-            #[arg(long)]
+            /// Output format.
+            #[arg(long, value_enum, default_value_t = Format::Text)]
+            format: Format,
+            /// The same as `--format json`.
+            #[arg(long, conflicts_with = "format")]
             json: bool,
             /// Use this model file instead of the embedded model.
             #[arg(long)]
             model: Option<PathBuf>,
+            /// Also write one M3U playlist per genre into this folder, with
+            /// paths relative to it.
+            #[arg(long, value_name = "DIR")]
+            playlists: Option<PathBuf>,
         },
     }
 
@@ -54,7 +68,16 @@ mod cli {
         let args = Args::parse();
         match args.command {
             Command::Features { file, json } => features(&file, json),
-            Command::Classify { paths, json, model } => classify(&paths, json, model.as_deref()),
+            Command::Classify {
+                paths,
+                format,
+                json,
+                model,
+                playlists,
+            } => {
+                let format = if json { Format::Json } else { format };
+                classify(&paths, format, model.as_deref(), playlists.as_deref())
+            }
         }
     }
 
@@ -91,39 +114,12 @@ mod cli {
         ExitCode::SUCCESS
     }
 
-    /// The files named by `paths`, folders expanded (sorted by name).
-    fn expand(paths: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
-        let mut out = Vec::new();
-        for p in paths {
-            if !p.is_dir() {
-                out.push(Ok(p.clone()));
-                continue;
-            }
-            match std::fs::read_dir(p) {
-                Ok(entries) => {
-                    let mut files: Vec<PathBuf> = entries
-                        .filter_map(|e| e.ok().map(|e| e.path()))
-                        .filter(|f| f.is_file() && is_audio(f))
-                        .collect();
-                    files.sort();
-                    if files.is_empty() {
-                        out.push(Err((p.clone(), "no audio files in this folder".into())));
-                    }
-                    out.extend(files.into_iter().map(Ok));
-                }
-                Err(e) => out.push(Err((p.clone(), e.to_string()))),
-            }
-        }
-        out
-    }
-
-    fn is_audio(path: &Path) -> bool {
-        path.extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| AUDIO_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-    }
-
-    fn classify(paths: &[PathBuf], json: bool, model_path: Option<&Path>) -> ExitCode {
+    fn classify(
+        paths: &[PathBuf],
+        format: Format,
+        model_path: Option<&Path>,
+        playlist_dir: Option<&Path>,
+    ) -> ExitCode {
         let owned;
         let model: &Model = match model_path {
             Some(p) => {
@@ -151,7 +147,7 @@ mod cli {
                 }
             },
         };
-        let files = expand(paths);
+        let files = walk::expand(paths);
         let bar = if std::io::stderr().is_terminal() && files.len() > 1 {
             let bar = ProgressBar::with_draw_target(
                 Some(files.len() as u64),
@@ -179,30 +175,32 @@ mod cli {
             .collect();
         bar.finish_and_clear();
 
+        let genres = model.genres();
+        if format == Format::Csv {
+            println!("{}", output::csv_header(genres));
+        }
         let mut failed = false;
-        for r in results {
-            match r {
-                Ok((path, c)) => {
-                    if json {
-                        let out = FileResult {
-                            file: path.display().to_string(),
-                            c: &c,
-                        };
-                        match serde_json::to_string(&out) {
-                            Ok(s) => println!("{s}"),
-                            Err(e) => {
-                                fail(&path, e);
-                                failed = true;
-                            }
-                        }
-                    } else {
-                        println!("{}", text_line(&path, &c));
-                    }
-                }
+        let mut classified = Vec::new();
+        for r in &results {
+            let (path, outcome) = match r {
+                Ok((path, c)) => (path, Ok(c)),
                 Err((path, e)) => {
-                    fail(&path, e);
+                    fail(path, e);
                     failed = true;
+                    (path, Err(e.as_str()))
                 }
+            };
+            if let Some(line) = output::line(format, path, outcome, genres) {
+                println!("{line}");
+            }
+            if let Ok(c) = outcome {
+                classified.push((path.clone(), c));
+            }
+        }
+        if let Some(dir) = playlist_dir {
+            if let Err(e) = playlists::write(dir, &classified) {
+                fail(dir, format!("cannot write the playlists: {e}"));
+                failed = true;
             }
         }
         if failed {
@@ -210,32 +208,6 @@ mod cli {
         } else {
             ExitCode::SUCCESS
         }
-    }
-
-    fn text_line(path: &Path, c: &Classification) -> String {
-        let top: Vec<String> = c
-            .top3
-            .iter()
-            .map(|g| format!("{} {:.0}%", g.genre, 100.0 * g.probability))
-            .collect();
-        format!(
-            "{}: {}{} ({}; {:.1} s, {} windows)",
-            path.display(),
-            c.genre,
-            if c.confident { "" } else { " (unsure)" },
-            top.join(", "),
-            c.duration,
-            c.windows.len()
-        )
-    }
-
-    /// One file's JSON line: the file's path, then the [`Classification`]
-    /// exactly as the JavaScript API returns it.
-    #[derive(Serialize)]
-    struct FileResult<'a> {
-        file: String,
-        #[serde(flatten)]
-        c: &'a Classification,
     }
 }
 
