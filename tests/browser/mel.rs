@@ -12,7 +12,8 @@ fn get(v: &JsValue, key: &str) -> JsValue {
 }
 
 #[wasm_bindgen_test]
-fn mel_image_matches_the_rust_api() {
+async fn mel_image_matches_the_rust_api() {
+    crate::yield_to_browser().await;
     let y = signal(3.0, 22050);
     let image = wasm::mel_image_js(&y, 22050.0, 40.0).expect("mel image");
     let expected = genre_classifier::mel_image(&y, 22050, 40).expect("native mel image");
@@ -38,7 +39,8 @@ fn mel_image_matches_the_rust_api() {
 }
 
 #[wasm_bindgen_test]
-fn mel_image_rejects_bad_arguments() {
+async fn mel_image_rejects_bad_arguments() {
+    crate::yield_to_browser().await;
     let y = signal(1.0, 22050);
     for columns in [0.0, -3.0, f64::NAN] {
         let err = wasm::mel_image_js(&y, 22050.0, columns).expect_err("bad maxColumns");
