@@ -36,11 +36,14 @@ function run(cmd, args, env = {}) {
   if (r.status !== 0) throw new Error(`exit code ${r.status}`);
 }
 
+// Browser arguments and WebDriver timeouts (script, page load) are in
+// webdriver.json; WASM_BINDGEN_TEST_TIMEOUT bounds the whole suite.
 const browserTest = (driverVar, driver) => () =>
   run('cargo', ['test', '--target', TARGET, '--test', 'browser'], {
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: need('wasm-bindgen-test-runner'),
     [driverVar]: need(driver),
     WASM_BINDGEN_TEST_TIMEOUT: process.env.WASM_BINDGEN_TEST_TIMEOUT || '300',
+    WASM_BINDGEN_TEST_WEBDRIVER_JSON: join(ROOT, 'webdriver.json'),
   });
 
 /** The TypeScript compiler from devDependencies (npm ci). */

@@ -16,19 +16,22 @@ fn expect_error(result: Result<Vec<f32>, wasm_bindgen::JsValue>, code: &str) -> 
 }
 
 #[wasm_bindgen_test]
-fn empty_input() {
+async fn empty_input() {
+    crate::yield_to_browser().await;
     expect_error(wasm::features_js(&[], 22050.0), "empty");
 }
 
 #[wasm_bindgen_test]
-fn too_short_input_names_the_minimum() {
+async fn too_short_input_names_the_minimum() {
+    crate::yield_to_browser().await;
     let message = expect_error(wasm::features_js(&[0.1; 100], 44100.0), "too-short");
     let min = genre_classifier::limits::min_samples(44100).to_string();
     assert!(message.contains(&min), "{message}");
 }
 
 #[wasm_bindgen_test]
-fn non_finite_sample_names_its_index() {
+async fn non_finite_sample_names_its_index() {
+    crate::yield_to_browser().await;
     let mut y = signal(1.0, 22050);
     y[1234] = f32::NAN;
     let message = expect_error(wasm::features_js(&y, 22050.0), "non-finite");
@@ -38,7 +41,8 @@ fn non_finite_sample_names_its_index() {
 }
 
 #[wasm_bindgen_test]
-fn bad_sample_rates() {
+async fn bad_sample_rates() {
+    crate::yield_to_browser().await;
     let y = signal(1.0, 22050);
     for rate in [
         0.0,
@@ -55,7 +59,8 @@ fn bad_sample_rates() {
 }
 
 #[wasm_bindgen_test]
-fn module_keeps_working_after_errors() {
+async fn module_keeps_working_after_errors() {
+    crate::yield_to_browser().await;
     let y = signal(1.0, 22050);
     let _ = wasm::features_js(&[], 22050.0);
     let _ = wasm::features_js(&y, f64::NAN);

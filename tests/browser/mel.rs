@@ -12,7 +12,8 @@ fn get(v: &JsValue, key: &str) -> JsValue {
 }
 
 #[wasm_bindgen_test]
-fn classify_with_mel_columns_adds_the_same_mel_image() {
+async fn classify_with_mel_columns_adds_the_same_mel_image() {
+    crate::yield_to_browser().await;
     let y = signal(3.0, 44100);
     let result = wasm::classify_js(&y, 44100.0, None, Some(40.0)).expect("classification");
     let alone = wasm::mel_image_js(&y, 44100.0, 40.0).expect("mel image");
@@ -34,7 +35,8 @@ fn classify_with_mel_columns_adds_the_same_mel_image() {
 }
 
 #[wasm_bindgen_test]
-fn mel_image_matches_the_rust_api() {
+async fn mel_image_matches_the_rust_api() {
+    crate::yield_to_browser().await;
     let y = signal(3.0, 22050);
     let image = wasm::mel_image_js(&y, 22050.0, 40.0).expect("mel image");
     let expected = genre_classifier::mel_image(&y, 22050, 40).expect("native mel image");
@@ -60,7 +62,8 @@ fn mel_image_matches_the_rust_api() {
 }
 
 #[wasm_bindgen_test]
-fn mel_image_rejects_bad_arguments() {
+async fn mel_image_rejects_bad_arguments() {
+    crate::yield_to_browser().await;
     let y = signal(1.0, 22050);
     for columns in [0.0, -3.0, f64::NAN] {
         let err = wasm::mel_image_js(&y, 22050.0, columns).expect_err("bad maxColumns");

@@ -40,7 +40,8 @@ fn input(name: &str) -> [f32; N_FEATURES] {
 }
 
 #[wasm_bindgen_test]
-fn forward_pass_matches_native() {
+async fn forward_pass_matches_native() {
+    crate::yield_to_browser().await;
     let stored: Value = serde_json::from_str(STORED).unwrap();
     let model = Model::embedded().expect("embedded model");
     let names = stored["inputs"].as_array().unwrap();
@@ -68,7 +69,8 @@ fn get(v: &JsValue, key: &str) -> JsValue {
 }
 
 #[wasm_bindgen_test]
-fn classify_returns_the_api_shape() {
+async fn classify_returns_the_api_shape() {
+    crate::yield_to_browser().await;
     let y = signal(8.0, 22050);
     let calls = std::rc::Rc::new(std::cell::RefCell::new(Vec::<(f64, f64)>::new()));
     let log = calls.clone();
@@ -132,7 +134,8 @@ fn classify_returns_the_api_shape() {
 }
 
 #[wasm_bindgen_test]
-fn progress_callback_cancels_and_rethrows() {
+async fn progress_callback_cancels_and_rethrows() {
+    crate::yield_to_browser().await;
     let y = signal(8.0, 22050);
     let stop =
         wasm_bindgen::closure::Closure::<dyn FnMut(f64, f64) -> bool>::new(|done, _| done < 1.0);

@@ -109,21 +109,25 @@ fn check_group(group: Group, target: f64) {
 }
 
 #[wasm_bindgen_test]
-fn chroma_stft() {
+async fn chroma_stft() {
+    crate::yield_to_browser().await;
     check_group(CHROMA, 1e-4);
 }
 
 #[wasm_bindgen_test]
-fn melspectrogram() {
+async fn melspectrogram() {
+    crate::yield_to_browser().await;
     check_group(MEL, 1e-4);
 }
 
 #[wasm_bindgen_test]
-fn mfcc() {
+async fn mfcc() {
+    crate::yield_to_browser().await;
     check_group(MFCC, 1e-4);
 }
 
 #[wasm_bindgen_test]
-fn tonnetz() {
+async fn tonnetz() {
+    crate::yield_to_browser().await;
     check_group(TONNETZ, 1e-3);
 }
