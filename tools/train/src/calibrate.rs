@@ -1,8 +1,7 @@
 //! Calibration of the output probabilities: temperature scaling fitted on
 //! held-out clips, the calibration error, and the confidence threshold.
 
-use crate::cv::probs_at;
-use crate::metrics::argmax;
+use crate::metrics::{argmax, probs_at};
 
 /// A track is reported as confidently classified when its calibrated top
 /// probability is at least this: the model rates its answer at least as

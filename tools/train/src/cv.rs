@@ -2,7 +2,7 @@
 //! artist), evaluation on the held-out fold, and the baselines.
 
 use genre_classifier::layout::N_FEATURES;
-use genre_classifier::model::{calibrated_softmax, InputTransform, Precision};
+use genre_classifier::model::{InputTransform, Precision};
 use genre_classifier::Model;
 use ndarray::{Array1, Array2, Axis};
 use rayon::prelude::*;
@@ -11,7 +11,7 @@ use crate::augment::Kind;
 use crate::data::{n_windows, ClipFeatures, WindowSpec};
 use crate::folds::grouped;
 use crate::knn;
-use crate::metrics::{argmax, Confusion};
+use crate::metrics::{argmax, probs_at, Confusion};
 use crate::net::{Hyper, Mlp, WIDTHS};
 use crate::rng::Rng;
 
@@ -214,25 +214,6 @@ pub fn clip_logits(model: &Model, feats: &[ClipFeatures], clips: &[usize]) -> Ve
                     let x: &[f32; N_FEATURES] = w.try_into().expect("498 features");
                     model.logits(x)
                 })
-                .collect()
-        })
-        .collect()
-}
-
-/// A clip's probabilities at a temperature: the mean over its windows of
-/// the calibrated softmax, as at run time.
-pub fn probs_at(logits: &[Vec<Vec<f32>>], temperature: f32) -> Vec<Vec<f32>> {
-    logits
-        .iter()
-        .map(|windows| {
-            let mut mean = vec![0.0f64; windows.first().map_or(0, Vec::len)];
-            for z in windows {
-                for (m, p) in mean.iter_mut().zip(calibrated_softmax(z, temperature)) {
-                    *m += p as f64;
-                }
-            }
-            mean.iter()
-                .map(|m| (m / windows.len().max(1) as f64) as f32)
                 .collect()
         })
         .collect()

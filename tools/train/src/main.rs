@@ -140,7 +140,7 @@ pub struct FoldResult {
 impl FoldResult {
     /// Clip probabilities of the fold's f32 network at temperature 1.
     pub fn net(&self) -> Vec<Vec<f32>> {
-        cv::probs_at(&self.logits_at[0], 1.0)
+        metrics::probs_at(&self.logits_at[0], 1.0)
     }
 }
 
@@ -507,7 +507,7 @@ fn precision_result(
 ) -> PrecisionResult {
     let at: Vec<Vec<Vec<f32>>> = folds
         .iter()
-        .map(|f| cv::probs_at(&f.logits_at[index], 1.0))
+        .map(|f| metrics::probs_at(&f.logits_at[index], 1.0))
         .collect();
     let f32s: Vec<Vec<Vec<f32>>> = folds.iter().map(FoldResult::net).collect();
     let per_fold: Vec<metrics::Confusion> = folds

@@ -1,4 +1,7 @@
-//! Accuracy, balanced accuracy and the confusion matrix.
+//! Accuracy, balanced accuracy, the confusion matrix, and clip
+//! probabilities from window logits.
+
+use genre_classifier::model::calibrated_softmax;
 
 /// Confusion counts: `m[true][predicted]`.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +69,25 @@ pub fn argmax(v: &[f32]) -> usize {
         }
     }
     best
+}
+
+/// A clip's probabilities at a temperature: the mean over its windows of
+/// the calibrated softmax, as at run time.
+pub fn probs_at(logits: &[Vec<Vec<f32>>], temperature: f32) -> Vec<Vec<f32>> {
+    logits
+        .iter()
+        .map(|windows| {
+            let mut mean = vec![0.0f64; windows.first().map_or(0, Vec::len)];
+            for z in windows {
+                for (m, p) in mean.iter_mut().zip(calibrated_softmax(z, temperature)) {
+                    *m += p as f64;
+                }
+            }
+            mean.iter()
+                .map(|m| (m / windows.len().max(1) as f64) as f32)
+                .collect()
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -7,9 +7,9 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use crate::calibrate::{ece, fit_temperature, nll, CONFIDENCE_THRESHOLD};
-use crate::cv::{confusion, probs_at, Candidate, Corpus, KS};
+use crate::cv::{confusion, Candidate, Corpus, KS};
 use crate::data::{Clip, GENRES};
-use crate::metrics::{argmax, mean_std, Confusion};
+use crate::metrics::{argmax, mean_std, probs_at, Confusion};
 use crate::{Ablation, FoldResult, PrecisionResult, MAX_ACCURACY_DROP, MAX_CHANGED_FRACTION};
 use genre_classifier::model::Precision;
 
