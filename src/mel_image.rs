@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::dsp::mel::MelFilterBank;
 use crate::dsp::stft::{n_frames, Stft};
-use crate::dsp::{db, dot, resample, HOP, N_BINS};
+use crate::dsp::{db, reduce, resample, HOP, N_BINS};
 use crate::error::Error;
 use crate::features::check;
 use crate::layout::N_MELS;
@@ -50,7 +50,7 @@ pub fn mel_image(samples: &[f32], sample_rate: u32, max_columns: usize) -> Resul
         stft.compute(&y, t);
         stft.power(&mut power);
         bank.apply(&power, &mut mel);
-        max = max.max(dot::max(&mel));
+        max = max.max(reduce::max(&mel));
     }
     let ref_db = db::power_to_db(max);
     let floor = -db::TOP_DB;

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use super::chroma::chroma_filters;
-use super::dot::dot_f32;
 use super::recent::Recent;
+use super::reduce::dot_f32;
 use super::N_BINS;
 use crate::layout::N_CHROMA;
 use crate::SAMPLE_RATE;
