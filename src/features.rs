@@ -117,7 +117,7 @@ pub fn chroma_stft_stats(y: &[f32], tuning: f64) -> Result<RowStats, Error> {
 
 /// Runs [`run_body`] compiled for AVX2 where the processor has it.
 fn run(y: &[f32], groups: Groups, chroma_tuning: Option<f64>) -> Spectral {
-    crate::dsp::dot::with_avx2(
+    crate::dsp::target_features::with_avx2(
         #[inline(always)]
         || run_body(y, groups, chroma_tuning),
     )
@@ -161,7 +161,7 @@ fn run_body(y: &[f32], groups: Groups, chroma_tuning: Option<f64>) -> Spectral {
             }
             if groups.mel || groups.mfcc {
                 bank.apply(&power, &mut mel_frame);
-                mel_max = mel_max.max(crate::dsp::dot::max(&mel_frame));
+                mel_max = mel_max.max(crate::dsp::reduce::max(&mel_frame));
                 if groups.mel {
                     out.mel.push(&mel_frame);
                 }

@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::dsp::mel::MelFilterBank;
 use crate::dsp::mel::N_MELS;
 use crate::dsp::stft::{n_frames, Stft};
-use crate::dsp::{db, dot, HOP, N_BINS, SAMPLE_RATE};
+use crate::dsp::{db, reduce, HOP, N_BINS, SAMPLE_RATE};
 use crate::error::Error;
 use crate::input::Signal;
 
@@ -53,7 +53,7 @@ pub fn mel_image_of(signal: &Signal, max_columns: usize) -> Result<MelImage, Err
         stft.compute(y, t);
         stft.power(&mut power);
         bank.apply(&power, &mut mel);
-        max = max.max(dot::max(&mel));
+        max = max.max(reduce::max(&mel));
     }
     let ref_db = db::power_to_db(max);
     let floor = -db::TOP_DB;

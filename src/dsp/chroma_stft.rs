@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use super::chroma::{chroma_filters, N_CHROMA};
-use super::dot::dot_f32;
 use super::recent::Recent;
+use super::reduce::dot_f32;
 use super::{N_BINS, SAMPLE_RATE};
 
 /// Projections kept by [`ChromaStft::cached`] (48 KiB each).

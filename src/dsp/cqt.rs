@@ -14,9 +14,9 @@ use std::sync::Arc;
 use rustfft::num_complex::Complex;
 
 use super::decimate::{halve, REACH};
-use super::dot::with_avx2;
+use super::fft::{FftFloat, RealFft};
 use super::recent::Recent;
-use super::rfft::{FftFloat, RealFft};
+use super::target_features::with_avx2;
 use super::{copy_padded, unit_phasors};
 use super::{HOP, SAMPLE_RATE};
 

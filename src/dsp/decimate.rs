@@ -14,7 +14,7 @@ use num_complex::Complex;
 
 use super::copy_padded;
 use super::decimate_taps::{HALF, TAPS};
-use super::rfft::{InverseRealFft, PairedFft, RealFft};
+use super::fft::{Bins, InverseRealFft, PairedFft, RealFft};
 
 /// Inputs on either side of its centre that one output depends on.
 pub const REACH: usize = HALF;
@@ -116,7 +116,7 @@ pub fn halve(x: &[f32]) -> Vec<f32> {
 /// [`halve`] with the given transforms, compiled for AVX2 where the
 /// processor has it.
 fn halve_with(x: &[f32], blocks: &mut Blocks) -> Vec<f32> {
-    super::dot::with_avx2(
+    super::target_features::with_avx2(
         #[inline(always)]
         || halve_body(x, blocks),
     )

@@ -117,7 +117,7 @@ impl MelFilterBank {
     pub fn apply(&self, power: &[f32], out: &mut [f32]) {
         for (o, f) in out.iter_mut().zip(&self.filters) {
             let bins = power.get(f.start..f.start + f.weights.len()).unwrap_or(&[]);
-            *o = super::dot::dot(&f.weights, bins) as f32;
+            *o = super::reduce::dot(&f.weights, bins) as f32;
         }
     }
 

@@ -47,7 +47,7 @@ impl Mfcc {
             .iter_mut()
             .zip(self.basis.chunks_exact(self.n_in.max(1)))
         {
-            *o = super::dot::dot64(row, db) as f32;
+            *o = super::reduce::dot64(row, db) as f32;
         }
     }
 }

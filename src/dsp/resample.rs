@@ -38,7 +38,7 @@ pub fn to_analysis_rate(samples: &[f32], sample_rate: u32) -> Cow<'_, [f32]> {
     }
     let kernel = Kernel::new(sample_rate);
     Cow::Owned(match Bank::new(&kernel) {
-        Some(bank) => super::dot::with_avx2(
+        Some(bank) => super::target_features::with_avx2(
             #[inline(always)]
             || bank.apply(&kernel, samples),
         ),
@@ -198,7 +198,7 @@ impl Bank {
             let skip = (lo - (k0 - reach)) as usize;
             let xs = x.get(lo as usize..hi as usize).unwrap_or(&[]);
             let ws = w.get(skip..).unwrap_or(&[]);
-            super::dot::dot_f32(ws, xs)
+            super::reduce::dot_f32(ws, xs)
         })
     }
 }

@@ -7,7 +7,7 @@
 //! precision and rounded to single precision, as librosa does for `float32`
 //! input, and only the current frame is kept.
 
-use super::rfft::RealFft;
+use super::fft::RealFft;
 use super::{window, HOP, N_BINS, N_FFT};
 
 /// Number of STFT frames of a signal of `len` samples.

@@ -56,7 +56,7 @@ impl PitchTracker {
         if n < 3 {
             return;
         }
-        let max = super::dot::max(s);
+        let max = super::reduce::max(s);
         let ref_value = THRESHOLD * max;
         let t = |v: f32| if v > ref_value { v } else { 0.0 };
         let (first, hi) = (self.lo.max(1), self.hi.min(n));

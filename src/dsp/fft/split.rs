@@ -1,5 +1,7 @@
-//! Forward complex FFT of a power-of-two size in split format (real and
-//! imaginary parts in separate arrays).
+//! [`SplitFft`], a forward complex FFT of a power-of-two size in split
+//! format (real and imaginary parts in separate arrays), and [`Forward`],
+//! the same behind rustfft's [`Fft`] trait: the WebAssembly backend's
+//! transform, portable but for [`Kernels`].
 //!
 //! Stockham autosort, radix 4, with one radix-2 stage when the size is an
 //! odd power of two. Each stage reads one buffer and writes another in
@@ -7,11 +9,9 @@
 //! separate real and imaginary arrays, so it vectorises without shuffles;
 //! only the first stage, which reads interleaved input and interleaves its
 //! four outputs, needs them. In WebAssembly the first two stages run in
-//! explicit SIMD code ([`Kernels`]), the others in the compiler's
-//! vectorised loops.
-//! This is the WebAssembly build's FFT, behind rustfft's [`Fft`] trait
-//! ([`Forward`]): rustfft's planner, which handles every size with kernels
-//! for each, would be most of the module's code (see `BENCHMARKS.md`).
+//! explicit SIMD code (`wasm_simd.rs`), the others in the compiler's
+//! vectorised loops; natively, where only tests run it, all in the portable
+//! loops here.
 
 use std::sync::Arc;
 
@@ -292,9 +292,9 @@ impl<T: FftNum + Kernels + bytemuck::Pod> Fft<T> for Forward<T> {
     }
 }
 
-/// Floats of the transform, with the stages that WebAssembly runs in
-/// explicit SIMD code (see the `simd` module); natively, where rustfft
-/// transforms, the portable loops.
+/// Floats of the transform, with the stages that a backend may run in its
+/// own code: WebAssembly's SIMD kernels (`wasm_simd.rs`); natively the
+/// portable loops (`native.rs`).
 pub trait Kernels: Float {
     /// The first radix-4 stage: outputs `4 p + k` from the interleaved
     /// complex inputs `p + k m`, `p < m`, with twiddles `tw` (`w^p`, `w^2p`,
@@ -323,16 +323,10 @@ pub trait Kernels: Float {
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-impl Kernels for f32 {}
-
-#[cfg(not(target_arch = "wasm32"))]
-impl Kernels for f64 {}
-
 /// [`Kernels::first4`] in two loops that each vectorise over `p`: the
 /// butterflies into `spare` as four contiguous rows (row k at k m), then
 /// the rows interleaved into `y`.
-fn first4<T: Float>(
+pub(super) fn first4<T: Float>(
     x: &[T],
     tw: &[Vec<T>; 6],
     m: usize,
@@ -367,271 +361,9 @@ fn first4<T: Float>(
     }
 }
 
-/// WebAssembly's kernels, on 128-bit registers through [`butterfly`]:
-/// - the first stage in one pass over blocks of `p`: inputs split into real
-///   and imaginary parts by shuffles, outputs transposed into place by
-///   shuffles (the compiler leaves [`first4`]'s interleave scalar);
-/// - the stride-4 stage (the second): one register of `f32` per row, where
-///   the compiler's loop spends more on its set-up than on the butterfly.
-///   Longer strides are faster in the compiler's own loop.
-///
-/// Both read and write through raw pointers after checking every length
-/// once: the only `unsafe` code of the transforms.
-#[cfg(target_arch = "wasm32")]
-mod simd {
-    use core::arch::wasm32::*;
-    use std::marker::PhantomData;
-    use std::ops::{Add, Mul, Sub};
-
-    use super::{butterfly, first4, sums, Kernels};
-
-    /// A float type's SIMD register: `L` lanes and their operations.
-    trait Lane: super::Float {
-        const L: usize;
-        fn vadd(a: v128, b: v128) -> v128;
-        fn vsub(a: v128, b: v128) -> v128;
-        fn vmul(a: v128, b: v128) -> v128;
-        fn splat(v: Self) -> v128;
-        /// Real and imaginary parts of `L` interleaved complex values held
-        /// in two registers.
-        fn split(lo: v128, hi: v128) -> (v128, v128);
-        /// Four rows of `L` lanes as `L` groups of four, in order.
-        fn transpose(rows: [v128; 4]) -> [v128; 4];
-    }
-
-    /// A [`Lane`]'s lane count and arithmetic, from its intrinsics.
-    macro_rules! arithmetic {
-        ($t:ty, $lanes:expr, $add:ident, $sub:ident, $mul:ident, $splat:ident) => {
-            const L: usize = $lanes;
-            fn vadd(a: v128, b: v128) -> v128 {
-                $add(a, b)
-            }
-            fn vsub(a: v128, b: v128) -> v128 {
-                $sub(a, b)
-            }
-            fn vmul(a: v128, b: v128) -> v128 {
-                $mul(a, b)
-            }
-            fn splat(v: $t) -> v128 {
-                $splat(v)
-            }
-        };
-    }
-
-    impl Lane for f32 {
-        arithmetic!(f32, 4, f32x4_add, f32x4_sub, f32x4_mul, f32x4_splat);
-        fn split(lo: v128, hi: v128) -> (v128, v128) {
-            (
-                i32x4_shuffle::<0, 2, 4, 6>(lo, hi),
-                i32x4_shuffle::<1, 3, 5, 7>(lo, hi),
-            )
-        }
-        fn transpose([a, b, c, d]: [v128; 4]) -> [v128; 4] {
-            // (a0 b0 a1 b1), (c0 d0 c1 d1), (a2 b2 a3 b3), (c2 d2 c3 d3).
-            let ab01 = i32x4_shuffle::<0, 4, 1, 5>(a, b);
-            let cd01 = i32x4_shuffle::<0, 4, 1, 5>(c, d);
-            let ab23 = i32x4_shuffle::<2, 6, 3, 7>(a, b);
-            let cd23 = i32x4_shuffle::<2, 6, 3, 7>(c, d);
-            [
-                i64x2_shuffle::<0, 2>(ab01, cd01),
-                i64x2_shuffle::<1, 3>(ab01, cd01),
-                i64x2_shuffle::<0, 2>(ab23, cd23),
-                i64x2_shuffle::<1, 3>(ab23, cd23),
-            ]
-        }
-    }
-
-    impl Lane for f64 {
-        arithmetic!(f64, 2, f64x2_add, f64x2_sub, f64x2_mul, f64x2_splat);
-        fn split(lo: v128, hi: v128) -> (v128, v128) {
-            (i64x2_shuffle::<0, 2>(lo, hi), i64x2_shuffle::<1, 3>(lo, hi))
-        }
-        fn transpose([a, b, c, d]: [v128; 4]) -> [v128; 4] {
-            [
-                i64x2_shuffle::<0, 2>(a, b),
-                i64x2_shuffle::<0, 2>(c, d),
-                i64x2_shuffle::<1, 3>(a, b),
-                i64x2_shuffle::<1, 3>(c, d),
-            ]
-        }
-    }
-
-    /// A register of `T` lanes with lane-wise arithmetic, so that the
-    /// generic [`butterfly`] runs on it.
-    #[derive(Clone, Copy)]
-    struct V<T>(v128, PhantomData<T>);
-
-    impl<T: Lane> Add for V<T> {
-        type Output = Self;
-        #[inline(always)]
-        fn add(self, o: Self) -> Self {
-            V(T::vadd(self.0, o.0), PhantomData)
-        }
-    }
-    impl<T: Lane> Sub for V<T> {
-        type Output = Self;
-        #[inline(always)]
-        fn sub(self, o: Self) -> Self {
-            V(T::vsub(self.0, o.0), PhantomData)
-        }
-    }
-    impl<T: Lane> Mul for V<T> {
-        type Output = Self;
-        #[inline(always)]
-        fn mul(self, o: Self) -> Self {
-            V(T::vmul(self.0, o.0), PhantomData)
-        }
-    }
-
-    /// The register at `base + at` (`L` values, no alignment needed).
-    ///
-    /// # Safety
-    /// `at + L` values from `base` lie within one slice.
-    #[inline(always)]
-    unsafe fn load<T: Lane>(base: *const T, at: usize) -> v128 {
-        unsafe { v128_load(base.add(at).cast()) }
-    }
-
-    /// Writes `r` at `base + at` (`L` values, no alignment needed).
-    ///
-    /// # Safety
-    /// `at + L` values from `base` lie within one slice.
-    #[inline(always)]
-    unsafe fn store<T: Lane>(base: *mut T, at: usize, r: v128) {
-        unsafe { v128_store(base.add(at).cast(), r) }
-    }
-
-    /// [`Kernels::first4`]; the portable [`first4`] unless `m` is a whole
-    /// number of registers. Loads and stores go through raw pointers after
-    /// one check of every length: bounds-checked ones cost V8 more than
-    /// the butterflies.
-    #[inline(always)]
-    fn first4_simd<T: Lane>(
-        x: &[T],
-        tw: &[Vec<T>; 6],
-        m: usize,
-        y: (&mut [T], &mut [T]),
-        spare: (&mut [T], &mut [T]),
-    ) {
-        let l = T::L;
-        if !m.is_multiple_of(l)
-            || x.len() < 8 * m
-            || y.0.len() < 4 * m
-            || y.1.len() < 4 * m
-            || tw.iter().any(|t| t.len() < m)
-        {
-            return first4(x, tw, m, y, spare);
-        }
-        let v = |r: v128| V::<T>(r, PhantomData);
-        let (yr, yi) = (y.0.as_mut_ptr(), y.1.as_mut_ptr());
-        let x = x.as_ptr();
-        let tw = tw.each_ref().map(|t| t.as_ptr());
-        for p in (0..m).step_by(l) {
-            // SAFETY: p + L <= m, so the inputs 2 (p + k m) + 2 L <= 8 m, the
-            // twiddles p + L <= m and the outputs 4 p + 4 L <= 4 m lie
-            // within their slices (all checked above).
-            unsafe {
-                let at = |k: usize| {
-                    let i = 2 * (p + k * m);
-                    let (re, im) = T::split(load(x, i), load(x, i + l));
-                    (v(re), v(im))
-                };
-                let w = std::array::from_fn(|k| v(load(tw[k], p)));
-                let out = butterfly(at(0), at(1), at(2), at(3), w);
-                let re = T::transpose(out.map(|(r, _)| r.0));
-                let im = T::transpose(out.map(|(_, i)| i.0));
-                for (k, (&re, &im)) in re.iter().zip(&im).enumerate() {
-                    store(yr, 4 * p + k * l, re);
-                    store(yi, 4 * p + k * l, im);
-                }
-            }
-        }
-    }
-
-    /// The stride-4 stage of [`Kernels::radix4`]; false for other strides
-    /// (or lengths that do not fit), which are faster in the compiler's own
-    /// loop. Raw-pointer loads and stores as in [`first4_simd`].
-    #[inline(always)]
-    fn radix4_simd<T: Lane>(
-        s: usize,
-        m: usize,
-        tw: &[Vec<T>; 6],
-        x: (&[T], &[T]),
-        y: (&mut [T], &mut [T]),
-    ) -> bool {
-        let l = T::L;
-        let quarter = s * m;
-        let fits = |len: usize| len >= 4 * quarter;
-        if s != 4
-            || !s.is_multiple_of(l)
-            || !(fits(x.0.len()) && fits(x.1.len()) && fits(y.0.len()) && fits(y.1.len()))
-            || tw.iter().any(|t| t.len() < m)
-        {
-            return false;
-        }
-        let v = |r: v128| V::<T>(r, PhantomData);
-        let (xr, xi) = (x.0.as_ptr(), x.1.as_ptr());
-        let (yr, yi) = (y.0.as_mut_ptr(), y.1.as_mut_ptr());
-        for p in 0..m {
-            let w: [V<T>; 6] =
-                std::array::from_fn(|k| v(T::splat(tw[k].get(p).copied().unwrap_or_else(T::zero))));
-            for q in (0..s).step_by(l) {
-                // SAFETY: with p < m and q + L <= s, the inputs
-                // s p + k quarter + q + L <= 4 quarter and the outputs
-                // 4 s p + k s + q + L <= 4 quarter lie within their slices
-                // (checked above).
-                unsafe {
-                    let at = |k: usize| {
-                        let i = s * p + k * quarter + q;
-                        (v(load(xr, i)), v(load(xi, i)))
-                    };
-                    let out = if p == 0 {
-                        sums(at(0), at(1), at(2), at(3))
-                    } else {
-                        butterfly(at(0), at(1), at(2), at(3), w)
-                    };
-                    for (k, (re, im)) in out.iter().enumerate() {
-                        store(yr, 4 * s * p + k * s + q, re.0);
-                        store(yi, 4 * s * p + k * s + q, im.0);
-                    }
-                }
-            }
-        }
-        true
-    }
-
-    macro_rules! kernels {
-        ($($t:ty),*) => {$(
-            impl Kernels for $t {
-                fn first4(
-                    x: &[$t],
-                    tw: &[Vec<$t>; 6],
-                    m: usize,
-                    y: (&mut [$t], &mut [$t]),
-                    spare: (&mut [$t], &mut [$t]),
-                ) {
-                    first4_simd(x, tw, m, y, spare)
-                }
-
-                fn radix4(
-                    s: usize,
-                    m: usize,
-                    tw: &[Vec<$t>; 6],
-                    x: (&[$t], &[$t]),
-                    y: (&mut [$t], &mut [$t]),
-                ) -> bool {
-                    radix4_simd(s, m, tw, x, y)
-                }
-            }
-        )*};
-    }
-
-    kernels!(f32, f64);
-}
-
 /// The 4-point DFT of `(a, b, c, d)`: a radix-4 butterfly without twiddles.
 #[inline(always)]
-fn sums<T>(a: (T, T), b: (T, T), c: (T, T), d: (T, T)) -> [(T, T); 4]
+pub(super) fn sums<T>(a: (T, T), b: (T, T), c: (T, T), d: (T, T)) -> [(T, T); 4]
 where
     T: Copy + std::ops::Add<Output = T> + std::ops::Sub<Output = T>,
 {
@@ -652,7 +384,7 @@ where
 /// 3 multiplied by the twiddles `tw` (`w^p`, `w^2p`, `w^3p`, real and
 /// imaginary parts).
 #[inline(always)]
-fn butterfly<T>(a: (T, T), b: (T, T), c: (T, T), d: (T, T), tw: [T; 6]) -> [(T, T); 4]
+pub(super) fn butterfly<T>(a: (T, T), b: (T, T), c: (T, T), d: (T, T), tw: [T; 6]) -> [(T, T); 4]
 where
     T: Copy + std::ops::Add<Output = T> + std::ops::Sub<Output = T> + std::ops::Mul<Output = T>,
 {

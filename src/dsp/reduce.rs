@@ -1,5 +1,6 @@
-//! Dot products accumulated in double precision over independent lanes, so
-//! that they vectorize and are not bound by the latency of one running sum.
+//! Reductions (dot products, maximum) over independent lanes, so that they
+//! vectorise in the caller's target features and are not bound by the
+//! latency of one running value. Portable code, for any target.
 
 const LANES: usize = 8;
 
@@ -66,28 +67,6 @@ pub fn dot_f32(a: &[f32], b: &[f32]) -> f32 {
         }
     }
     acc.iter().sum::<f32>() + tail
-}
-
-/// Runs `f` compiled for AVX2 where the processor has it, else as is. The
-/// arithmetic is the same in wider vectors (Rust never fuses multiply-adds),
-/// so results are identical either way; the loops `f` calls must be
-/// `#[inline(always)]` to benefit.
-#[inline(always)]
-pub fn with_avx2<R>(f: impl FnOnce() -> R) -> R {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the processor supports AVX2, checked just above.
-            return unsafe { avx2(f) };
-        }
-    }
-    f()
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn avx2<R>(f: impl FnOnce() -> R) -> R {
-    f()
 }
 
 /// Largest value of `v` (negative infinity when empty; NaN-free input).

@@ -1,160 +1,45 @@
-//! Forward FFT of a real frame that computes only the bins asked for, and
-//! its inverse.
+//! Forward FFTs of real frames that compute only the bins asked for, and
+//! their inverse.
 //!
 //! The `n` real samples are packed into `n / 2` complex values and
-//! transformed with rustfft natively and with [`super::fft::SplitFft`] in
-//! WebAssembly (a fraction of rustfft's code size there); the split into
-//! the real signal's spectrum is then done for the requested bins alone. It
-//! is an inlinable loop, so it vectorises in the caller's target features
-//! (see [`super::dot::with_avx2`]).
+//! transformed by the target's [`Backend`]; the split into the real
+//! signal's spectrum is then done for the requested bins alone. It is an
+//! inlinable loop, so it vectorises in the caller's target features (see
+//! [`with_avx2`](crate::dsp::target_features::with_avx2)).
 
-use std::cell::RefCell;
 use std::ops::Range;
-use std::sync::Arc;
 
 use rustfft::num_complex::Complex;
-use rustfft::num_traits::Float;
-use rustfft::{Fft, FftNum};
 
-use super::fft::Kernels;
-#[cfg(target_arch = "wasm32")]
-use super::fft::{Forward, SplitFft};
+use super::{Backend, Bins, ComplexFft, FftFloat};
 
-/// Sample types of the transforms, each with one FFT planner per thread:
-/// a size planned once is reused rather than planned again.
-pub trait FftFloat: FftNum + Float + bytemuck::Pod + Kernels {
-    /// The shared forward complex FFT of `n` points.
-    fn forward(n: usize) -> Arc<dyn Fft<Self>>;
-
-    /// The shared [`SplitFft`] of `n` points (a power of two).
-    #[cfg(target_arch = "wasm32")]
-    fn split(n: usize) -> Arc<SplitFft<Self>>;
-}
-
-macro_rules! shared_planner {
-    ($($t:ty),*) => {$(
-        impl FftFloat for $t {
-            #[cfg(not(target_arch = "wasm32"))]
-            fn forward(n: usize) -> Arc<dyn Fft<Self>> {
-                thread_local! {
-                    static PLANNER: RefCell<rustfft::FftPlanner<$t>> =
-                        RefCell::new(rustfft::FftPlanner::new());
-                }
-                PLANNER.with(|p| p.borrow_mut().plan_fft_forward(n))
-            }
-
-            /// In WebAssembly: [`Forward`] (`n` must be a power of two, as
-            /// every transform here is).
-            #[cfg(target_arch = "wasm32")]
-            fn forward(n: usize) -> Arc<dyn Fft<Self>> {
-                Arc::new(Forward::new(Self::split(n)))
-            }
-
-            #[cfg(target_arch = "wasm32")]
-            fn split(n: usize) -> Arc<SplitFft<Self>> {
-                thread_local! {
-                    static PLANS: RefCell<Vec<Arc<SplitFft<$t>>>> = RefCell::new(Vec::new());
-                }
-                PLANS.with(|p| {
-                    let mut plans = p.borrow_mut();
-                    if let Some(f) = plans.iter().find(|f| f.len() == n) {
-                        return Arc::clone(f);
-                    }
-                    let f = Arc::new(SplitFft::new(n));
-                    plans.push(Arc::clone(&f));
-                    f
-                })
-            }
-        }
-    )*};
-}
-
-shared_planner!(f32, f64);
+/// A run of consecutive bins of the complex FFT inside [`RealFft`] and
+/// [`PairedFft`], read by index ([`Bins`]; in WebAssembly from separate
+/// real and imaginary parts, so that loops over it vectorise).
+pub type Parts<'a, T> = <Backend<T> as ComplexFft<T>>::Bins<'a>;
 
 /// What the real transforms of `n` samples share: the complex transform of
-/// `n / 2` points (rustfft natively, [`SplitFft`] in WebAssembly) with its
-/// buffers.
+/// `n / 2` points with its buffers (its input, for a real transform, the
+/// samples in pairs).
 struct Packed<T: FftFloat> {
     /// Number of real samples.
     n: usize,
-    /// The transform's input (for a real transform, the samples in pairs).
-    input: Vec<Complex<T>>,
-    #[cfg(not(target_arch = "wasm32"))]
-    fft: Arc<dyn Fft<T>>,
-    /// The transform of `input` (out of place: rustfft's in-place
-    /// transforms copy their result back, a pass less this way).
-    #[cfg(not(target_arch = "wasm32"))]
-    spectrum: Vec<Complex<T>>,
-    #[cfg(not(target_arch = "wasm32"))]
-    scratch: Vec<Complex<T>>,
-    /// Bins copied in reverse order (see [`Packed::with_reversed`]).
-    #[cfg(not(target_arch = "wasm32"))]
-    reversed: Vec<Complex<T>>,
-    #[cfg(target_arch = "wasm32")]
-    fft: Arc<SplitFft<T>>,
-    /// The transform (real parts, imaginary parts), then scratch space.
-    #[cfg(target_arch = "wasm32")]
-    split: [Vec<T>; 4],
+    fft: Backend<T>,
 }
 
 impl<T: FftFloat> Packed<T> {
     /// For `n` real samples (`n` even, at least 2).
     fn new(n: usize) -> Self {
         let n = n.max(2) & !1;
-        let m = n / 2;
-        let zero = Complex::new(T::zero(), T::zero());
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            let fft = T::forward(m);
-            Self {
-                n,
-                input: vec![zero; m],
-                spectrum: vec![zero; m],
-                scratch: vec![
-                    zero;
-                    fft.get_outofplace_scratch_len()
-                        .max(fft.get_immutable_scratch_len())
-                ],
-                reversed: vec![zero; m],
-                fft,
-            }
-        }
-        #[cfg(target_arch = "wasm32")]
-        {
-            let fft = T::split(m);
-            let m = fft.len();
-            Self {
-                n,
-                input: vec![zero; m],
-                split: std::array::from_fn(|_| vec![T::zero(); m]),
-                fft,
-            }
-        }
-    }
-
-    /// Transforms `input`.
-    #[inline(always)]
-    fn transform(&mut self) {
-        #[cfg(not(target_arch = "wasm32"))]
-        self.fft.process_outofplace_with_scratch(
-            &mut self.input,
-            &mut self.spectrum,
-            &mut self.scratch,
-        );
-        #[cfg(target_arch = "wasm32")]
-        {
-            let [re, im, tmp_re, tmp_im] = &mut self.split;
-            self.fft.process(
-                bytemuck::cast_slice(&self.input),
-                (re, im),
-                (tmp_re, tmp_im),
-            );
+        Self {
+            n,
+            fft: Backend::<T>::new(T::plan(n / 2)),
         }
     }
 
     /// Transforms `samples` (`n` values, read in pairs) where they lie,
-    /// without copying them into `input` first; `false` (nothing done) if
-    /// they are not `n` values or cannot be read as complex values.
+    /// without copying them into the input buffer first; `false` (nothing
+    /// done) if they are not `n` values or cannot be read as complex values.
     #[inline(always)]
     fn transform_from(&mut self, samples: &[T]) -> bool {
         let Ok(pairs) = bytemuck::try_cast_slice::<T, Complex<T>>(samples) else {
@@ -163,144 +48,15 @@ impl<T: FftFloat> Packed<T> {
         if samples.len() != self.n {
             return false;
         }
-        #[cfg(not(target_arch = "wasm32"))]
-        self.fft
-            .process_immutable_with_scratch(pairs, &mut self.spectrum, &mut self.scratch);
-        #[cfg(target_arch = "wasm32")]
-        {
-            let [re, im, tmp_re, tmp_im] = &mut self.split;
-            self.fft
-                .process(bytemuck::cast_slice(pairs), (re, im), (tmp_re, tmp_im));
-        }
+        self.fft.transform_from(pairs);
         true
-    }
-
-    /// Bins `range` of the last transform (none if `range` reaches past
-    /// them), read by index.
-    #[cfg(not(target_arch = "wasm32"))]
-    #[inline(always)]
-    fn parts(&self, range: Range<usize>) -> Parts<'_, T> {
-        Parts {
-            bins: self.spectrum.get(range).unwrap_or(&[]),
-        }
-    }
-
-    /// Bins `range` of the last transform (none if `range` reaches past
-    /// them), read by index.
-    #[cfg(target_arch = "wasm32")]
-    #[inline(always)]
-    fn parts(&self, range: Range<usize>) -> Parts<'_, T> {
-        let re = self.split[0].get(range.clone()).unwrap_or(&[]);
-        let im = self.split[1].get(range).unwrap_or(&[]);
-        let n = re.len().min(im.len());
-        Parts {
-            re: &re[..n],
-            im: &im[..n],
-        }
-    }
-
-    /// Bins `forward` of the last transform, and bins `backward` in
-    /// reverse order (copied first, so that loops over both read forward
-    /// and vectorise; in WebAssembly into the transform's scratch space);
-    /// none for a range reaching past them.
-    #[inline(always)]
-    fn with_reversed(
-        &mut self,
-        forward: Range<usize>,
-        backward: Range<usize>,
-    ) -> (Parts<'_, T>, Parts<'_, T>) {
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            let src = self.spectrum.get(backward).unwrap_or(&[]);
-            let rev = &mut self.reversed[..src.len()];
-            reverse_into(rev, src);
-            let bins = self.spectrum.get(forward).unwrap_or(&[]);
-            (Parts { bins }, Parts { bins: rev })
-        }
-        #[cfg(target_arch = "wasm32")]
-        {
-            let [re, im, rev_re, rev_im] = &mut self.split;
-            let src_re = re.get(backward.clone()).unwrap_or(&[]);
-            let src_im = im.get(backward).unwrap_or(&[]);
-            let n = src_re.len().min(src_im.len());
-            let (rev_re, rev_im) = (&mut rev_re[..n], &mut rev_im[..n]);
-            reverse_into(rev_re, src_re);
-            reverse_into(rev_im, src_im);
-            let f_re = re.get(forward.clone()).unwrap_or(&[]);
-            let f_im = im.get(forward).unwrap_or(&[]);
-            let k = f_re.len().min(f_im.len());
-            let forward = Parts {
-                re: &f_re[..k],
-                im: &f_im[..k],
-            };
-            let backward = Parts {
-                re: rev_re,
-                im: rev_im,
-            };
-            (forward, backward)
-        }
-    }
-
-    /// Bin `k` of the last transform.
-    #[inline(always)]
-    fn at(&self, k: usize) -> Complex<T> {
-        #[cfg(not(target_arch = "wasm32"))]
-        return self.spectrum[k];
-        #[cfg(target_arch = "wasm32")]
-        return Complex::new(self.split[0][k], self.split[1][k]);
-    }
-}
-
-/// A run of consecutive bins of the complex FFT inside [`RealFft`] and
-/// [`PairedFft`], read by index (in WebAssembly from separate real and
-/// imaginary parts, so that loops over it vectorise).
-pub struct Parts<'a, T> {
-    #[cfg(not(target_arch = "wasm32"))]
-    bins: &'a [Complex<T>],
-    #[cfg(target_arch = "wasm32")]
-    re: &'a [T],
-    #[cfg(target_arch = "wasm32")]
-    im: &'a [T],
-}
-
-impl<T: Copy> Parts<'_, T> {
-    /// Number of bins.
-    #[inline(always)]
-    pub fn len(&self) -> usize {
-        #[cfg(not(target_arch = "wasm32"))]
-        return self.bins.len();
-        #[cfg(target_arch = "wasm32")]
-        return self.re.len();
-    }
-
-    /// Whether the run is empty.
-    #[inline(always)]
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Bin `j` of the run (`j < len`).
-    #[inline(always)]
-    pub fn get(&self, j: usize) -> Complex<T> {
-        #[cfg(not(target_arch = "wasm32"))]
-        return self.bins[j];
-        #[cfg(target_arch = "wasm32")]
-        return Complex::new(self.re[j], self.im[j]);
-    }
-}
-
-/// `dst[j] = src[len - 1 - j]` over the shorter of the two.
-#[inline(always)]
-fn reverse_into<T: Copy>(dst: &mut [T], src: &[T]) {
-    for (d, &s) in dst.iter_mut().zip(src.iter().rev()) {
-        *d = s;
     }
 }
 
 /// `scale * exp(sign * 2 pi i k / n)` for `k` in `0..count`.
 fn twiddles<T: FftFloat>(n: usize, sign: f64, count: usize, scale: f64) -> Vec<Complex<T>> {
     let convert = |v: f64| T::from_f64(v * scale).unwrap_or_else(T::zero);
-    super::unit_phasors(0.0, sign * 2.0 * std::f64::consts::PI / n as f64)
+    crate::dsp::unit_phasors(0.0, sign * 2.0 * std::f64::consts::PI / n as f64)
         .take(count)
         .map(|w| Complex::new(convert(w.re), convert(w.im)))
         .collect()
@@ -353,8 +109,8 @@ impl<T: FftFloat> RealFft<T> {
         out: (&mut [T], &mut [T]),
     ) {
         // The n samples, written in place as n / 2 complex values.
-        fill(bytemuck::cast_slice_mut(&mut self.packed.input));
-        self.packed.transform();
+        fill(bytemuck::cast_slice_mut(self.packed.fft.input()));
+        self.packed.fft.transform();
         self.split(bins, out);
     }
 
@@ -366,7 +122,7 @@ impl<T: FftFloat> RealFft<T> {
         if self.packed.transform_from(frame) {
             self.split(bins, out);
         } else {
-            self.process(|buf| super::copy_padded(frame, 0, buf), bins, out);
+            self.process(|buf| crate::dsp::copy_padded(frame, 0, buf), bins, out);
         }
     }
 
@@ -383,9 +139,10 @@ impl<T: FftFloat> RealFft<T> {
         let first = bins.start.max(1);
         let inner = first..bins.end.min(m).max(first);
         let skip = (inner.start - bins.start).min(len);
-        let z0 = self.packed.at(0);
+        let z0 = self.packed.fft.at(0);
         let (a, b) = self
             .packed
+            .fft
             .with_reversed(inner.clone(), m + 1 - inner.end..m + 1 - inner.start);
         let [w_re, w_im] = &self.twiddles;
         let w_re = w_re.get(inner.clone()).unwrap_or(&[]);
@@ -438,14 +195,14 @@ impl<T: FftFloat> PairedFft<T> {
     /// [`RealFft::process`]).
     #[inline(always)]
     pub fn process(&mut self, fill: impl FnOnce(&mut [T])) {
-        fill(bytemuck::cast_slice_mut(&mut self.packed.input));
-        self.packed.transform();
+        fill(bytemuck::cast_slice_mut(self.packed.fft.input()));
+        self.packed.fft.transform();
     }
 
     /// Bin `k` (below `n / 2`) of the last transform.
     #[inline(always)]
     pub fn at(&self, k: usize) -> Complex<T> {
-        self.packed.at(k)
+        self.packed.fft.at(k)
     }
 
     /// Bins `forward` of the last transform, and bins `backward` in
@@ -457,7 +214,7 @@ impl<T: FftFloat> PairedFft<T> {
         forward: Range<usize>,
         backward: Range<usize>,
     ) -> (Parts<'_, T>, Parts<'_, T>) {
-        self.packed.with_reversed(forward, backward)
+        self.packed.fft.with_reversed(forward, backward)
     }
 }
 
@@ -495,7 +252,7 @@ impl<T: FftFloat> InverseRealFft<T> {
             let odd = (a - b) * w;
             (even + Complex::new(-odd.im, odd.re)).conj()
         };
-        let (input, twiddles) = (&mut self.packed.input, &self.twiddles);
+        let (input, twiddles) = (self.packed.fft.input(), &self.twiddles);
         let real = |c: Complex<T>| Complex::new(c.re, T::zero());
         input[0] = z(real(bin(0)), real(bin(m)), twiddles[0]);
         let inner = bins.get(1..m).unwrap_or(&[]);
@@ -512,9 +269,9 @@ impl<T: FftFloat> InverseRealFft<T> {
                 *z_k = z(bin(k), bin(m - k).conj(), *w);
             }
         }
-        self.packed.transform();
+        self.packed.fft.transform();
         // x[2j] + i x[2j + 1] = conj(Z'[j]), Z' the transform.
-        let z = self.packed.parts(0..m);
+        let z = self.packed.fft.bins(0..m);
         for (j, pair) in out.chunks_exact_mut(2).take(z.len()).enumerate() {
             let z = z.get(j);
             pair[0] = z.re;
@@ -525,8 +282,8 @@ impl<T: FftFloat> InverseRealFft<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::copy_padded;
     use super::*;
+    use crate::dsp::copy_padded;
 
     /// Direct DFT of a real signal, in f64.
     fn dft(x: &[f64], k: usize) -> Complex<f64> {
