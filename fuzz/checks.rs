@@ -1,5 +1,5 @@
 //! The checks of the fuzz targets, shared with the regression test over
-//! saved inputs (tests/fuzz_regressions.rs). Each takes arbitrary bytes and
+//! saved inputs (tests/native/fuzz_regressions.rs). Each takes arbitrary bytes and
 //! panics only when the library breaks its contract.
 
 #![allow(dead_code)]

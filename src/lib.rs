@@ -27,3 +27,16 @@ pub use input::Signal;
 pub use layout::N_FEATURES;
 pub use mel_image::{mel_image, mel_image_of, MelImage};
 pub use model::Model;
+
+// Fixtures of the unit tests, shared with the integration tests
+// (tests/common/): the one seeded random number generator and the one
+// builder of throwaway models. They name this library by its crate name,
+// as the integration tests do.
+#[cfg(test)]
+extern crate self as genre_classifier;
+#[cfg(test)]
+#[path = "../tests/common/rng.rs"]
+pub(crate) mod rng;
+#[cfg(test)]
+#[path = "../tests/common/test_model.rs"]
+pub(crate) mod test_model;

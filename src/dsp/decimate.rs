@@ -182,7 +182,7 @@ mod tests {
 
     #[test]
     fn fft_blocks_match_direct_filter_at_all_lengths() {
-        let mut s = 1u32;
+        let mut rng = crate::rng::Rng::new(1);
         for n in [
             1usize,
             2,
@@ -197,12 +197,7 @@ mod tests {
             STEP + 1,
             3 * STEP + 7,
         ] {
-            let x: Vec<f32> = (0..n)
-                .map(|_| {
-                    s = s.wrapping_mul(1664525).wrapping_add(1013904223);
-                    (s >> 8) as f32 / 8388608.0 - 1.0
-                })
-                .collect();
+            let x: Vec<f32> = (0..n).map(|_| rng.uniform_in(-1.0, 1.0) as f32).collect();
             let got = halve(&x);
             let want = direct(&x);
             assert_eq!(got.len(), want.len(), "n = {n}");

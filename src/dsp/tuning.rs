@@ -225,11 +225,8 @@ mod tests {
 
     #[test]
     fn flagged_peaks_match_the_bin_by_bin_test() {
-        let mut seed = 3u32;
-        let mut next = || {
-            seed = seed.wrapping_mul(1664525).wrapping_add(1013904223);
-            (seed >> 8) as f32 / 16777216.0
-        };
+        let mut rng = crate::rng::Rng::new(3);
+        let mut next = || rng.uniform() as f32;
         // Full frames, and frames that end inside the pitch range (the last
         // bin then has no right neighbour); plateaus from quantised values.
         for n in [1025usize, 300, 40, 3, 2] {

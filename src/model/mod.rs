@@ -330,40 +330,11 @@ fn check_output_bounds(layers: &[Dense]) -> Result<(), Error> {
     Ok(())
 }
 
-/// A small model with pseudo-random weights, for tests.
+/// A small model with pseudo-random weights, for tests (built by
+/// tests/common/test_model.rs, shared with the integration tests).
 #[cfg(test)]
 pub(crate) fn test_model(seed: u64, hidden: usize, window_s: f32, hop_s: f32) -> Model {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state >> 11) as f32 / (1u64 << 53) as f32 - 0.5
-    };
-    let genres: Vec<String> = GENRES.iter().map(|g| g.to_string()).collect();
-    let mut layer = |inputs: usize, outputs: usize| DenseLayer {
-        inputs: inputs as u32,
-        outputs: outputs as u32,
-        weights: Weights::F32((0..inputs * outputs).map(|_| next() * 0.2).collect()),
-        bias: (0..outputs).map(|_| next() * 0.1).collect(),
-    };
-    let layers = vec![layer(N_FEATURES, hidden), layer(hidden, genres.len())];
-    let file = ModelFile {
-        header: Header {
-            magic: MAGIC,
-            format_version: FORMAT_VERSION,
-            layout_version: crate::layout::LAYOUT_VERSION,
-            genres,
-            window_s,
-            hop_s,
-            feature_mean: vec![0.0; N_FEATURES],
-            feature_std: vec![1.0; N_FEATURES],
-            input: InputTransform::default(),
-            temperature: 1.0,
-            confidence_threshold: 0.5,
-        },
-        layers,
-    };
+    let file = crate::test_model::model_file(seed, hidden, window_s, hop_s);
     Model::from_file(file).expect("test model is valid")
 }
 
@@ -488,19 +459,17 @@ mod tests {
                 .len();
         for precision in Precision::ALL {
             let b = bytes_at(precision);
-            let mut state = 12345u32;
+            let mut rng = crate::rng::Rng::new(12345);
             for i in 0..6000 {
                 let mut c = b.clone();
-                state = state.wrapping_mul(1_103_515_245).wrapping_add(12345);
                 // Flip bytes, mostly where lengths and scales live: the
                 // header and the start of the first layer.
-                let r = state as usize >> 8;
                 let pos = match i % 3 {
-                    0 => r % 64.min(c.len()),
-                    1 => (header_len + r % 96).min(c.len() - 1),
-                    _ => r % c.len(),
+                    0 => rng.below(64.min(c.len())),
+                    1 => (header_len + rng.below(96)).min(c.len() - 1),
+                    _ => rng.below(c.len()),
                 };
-                c[pos] ^= (state >> 3) as u8 | 1;
+                c[pos] ^= rng.next_u32() as u8 | 1;
                 if let Ok(m) = Model::from_bytes(&c) {
                     let p = m.predict(&[0.5; N_FEATURES]);
                     assert!(p.iter().all(|v| v.is_finite() && *v >= 0.0), "{p:?}");

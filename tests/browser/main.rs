@@ -17,6 +17,8 @@ mod measure;
 mod mel;
 mod model;
 mod parity;
+#[path = "../common/rng.rs"]
+mod rng;
 #[path = "../common/signals.rs"]
 mod signals;
 #[path = "../common/split_fft.rs"]

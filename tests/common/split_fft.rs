@@ -1,12 +1,15 @@
 //! The WebAssembly build's FFT (`dsp::fft`) against a direct DFT, shared
-//! by the native suite (tests/split_fft.rs) and the browser suite, where
-//! its SIMD code paths run.
+//! by the native suite (tests/native/split_fft.rs) and the browser suite,
+//! where its SIMD code paths run. Both include the fixtures' [`Rng`] as the
+//! sibling module `rng`.
 
 use std::sync::Arc;
 
 use genre_classifier::dsp::fft::{Forward, SplitFft};
 use rustfft::num_complex::Complex;
 use rustfft::{Fft, Length};
+
+use super::rng::Rng;
 
 /// The DFT of `re + i im`, summed directly in double precision.
 fn dft(re: &[f64], im: &[f64]) -> (Vec<f64>, Vec<f64>) {
@@ -30,11 +33,8 @@ fn dft(re: &[f64], im: &[f64]) -> (Vec<f64>, Vec<f64>) {
 /// Checks [`SplitFft`] in both precisions against a direct DFT, at every
 /// size from 1 to 8192 points.
 pub fn matches_a_direct_dft_at_every_size() {
-    let mut seed = 7u32;
-    let mut next = || {
-        seed = seed.wrapping_mul(1664525).wrapping_add(1013904223);
-        (seed >> 8) as f64 / 8388608.0 - 1.0
-    };
+    let mut rng = Rng::new(7);
+    let mut next = || rng.uniform_in(-1.0, 1.0);
     for k in 0..=13 {
         let n = 1usize << k;
         let re: Vec<f64> = (0..n).map(|_| next()).collect();

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Golden feature vectors from librosa, for tests/parity.rs.
+"""Golden feature vectors from librosa, for tests/native/parity/features.rs.
 
 Rerun from the repository root (needs librosa==0.11.0, numpy, soundfile):
 

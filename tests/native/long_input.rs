@@ -1,51 +1,67 @@
 //! A one-hour input: the features return, and the memory the analysis
-//! allocates beyond the input stays bounded (measured with a
-//! counting global allocator; this binary holds only this test so that no
-//! other test's allocations are counted).
+//! allocates beyond the input stays bounded (measured with a counting
+//! global allocator).
+//!
+//! The allocator counts only the allocations of the thread that is being
+//! measured: the other tests of this binary run on other threads at the
+//! same time, and their allocations must not be counted. `features` runs on
+//! the calling thread only.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::cell::Cell;
 
 use genre_classifier::{features, SAMPLE_RATE};
 
-/// The system allocator, counting live bytes and their high-water mark.
+use crate::common::rng::Rng;
+
+/// The system allocator, counting the live bytes of the measured thread
+/// (relative to the start of the measurement) and their high-water mark.
 struct Counting;
 
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    /// Whether this thread's allocations are being counted.
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+    /// Bytes allocated minus bytes freed by this thread while counting.
+    static LIVE: Cell<isize> = const { Cell::new(0) };
+    /// Highest value of `LIVE` while counting.
+    static PEAK: Cell<isize> = const { Cell::new(0) };
+}
 
-fn grew(bytes: usize) {
-    let live = LIVE.fetch_add(bytes, Ordering::SeqCst) + bytes;
-    PEAK.fetch_max(live, Ordering::SeqCst);
+/// Adds `bytes` (negative: freed) to this thread's count, when counting.
+fn count(bytes: isize) {
+    // try_with: nothing to count once the thread's locals are gone.
+    let _ = COUNTING.try_with(|on| {
+        if on.get() {
+            let live = LIVE.get() + bytes;
+            LIVE.set(live);
+            PEAK.set(PEAK.get().max(live));
+        }
+    });
 }
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let p = System.alloc(layout);
         if !p.is_null() {
-            grew(layout.size());
+            count(layout.size() as isize);
         }
         p
     }
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         let p = System.alloc_zeroed(layout);
         if !p.is_null() {
-            grew(layout.size());
+            count(layout.size() as isize);
         }
         p
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         System.dealloc(ptr, layout);
-        LIVE.fetch_sub(layout.size(), Ordering::SeqCst);
+        count(-(layout.size() as isize));
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         let p = System.realloc(ptr, layout, new_size);
         if !p.is_null() {
-            if new_size >= layout.size() {
-                grew(new_size - layout.size());
-            } else {
-                LIVE.fetch_sub(layout.size() - new_size, Ordering::SeqCst);
-            }
+            count(new_size as isize - layout.size() as isize);
         }
         p
     }
@@ -54,26 +70,26 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOC: Counting = Counting;
 
-/// Bytes allocated at the peak of `f`, beyond what was live when it started.
+/// Bytes allocated by this thread at the peak of `f`, beyond what was live
+/// when it started.
 fn peak_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    let base = LIVE.load(Ordering::SeqCst);
-    PEAK.store(base, Ordering::SeqCst);
+    LIVE.set(0);
+    PEAK.set(0);
+    COUNTING.set(true);
     let out = f();
-    (out, PEAK.load(Ordering::SeqCst) - base)
+    COUNTING.set(false);
+    (out, PEAK.get() as usize)
 }
 
 /// An hour of a slowly changing chord with noise (cheap to generate).
 fn one_hour(sr: u32) -> Vec<f32> {
     let n = 3600 * sr as usize;
-    let mut state = 0x9E37_79B9u32;
+    let mut rng = Rng::new(0x9E37_79B9);
     let step = |f: f32| 2.0 * std::f32::consts::PI * f / sr as f32;
     let (w1, w2) = (step(220.0), step(331.0));
     (0..n)
         .map(|i| {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            let noise = (state as f32 / u32::MAX as f32 - 0.5) * 0.05;
+            let noise = rng.uniform_in(-0.025, 0.025) as f32;
             // Phases wrapped by the sample index modulo one second keep
             // single precision accurate over the hour.
             let k = (i % sr as usize) as f32;

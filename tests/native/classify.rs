@@ -2,14 +2,15 @@
 
 use genre_classifier::{classify, classify_with_progress, Error, Model, SAMPLE_RATE};
 
+use crate::common::rng::Rng;
+
 /// Seven seconds of a strummed chord with noise, at `sr` Hz.
 fn signal(sr: u32) -> Vec<f32> {
-    let mut state = 1u32;
+    let mut rng = Rng::new(1);
     (0..7 * sr as usize)
         .map(|i| {
             let t = i as f32 / sr as f32;
-            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-            let noise = (state >> 8) as f32 / (1u32 << 24) as f32 - 0.5;
+            let noise = rng.uniform_in(-0.5, 0.5) as f32;
             let env = (-3.0 * (t % 0.5)).exp();
             env * [196.0, 246.9, 293.7]
                 .iter()

@@ -3,19 +3,18 @@
 //!
 //! For each fixture, feature group and statistic the error is
 //! max |ours - librosa| / max |librosa| over the group's rows. Run with
-//! `cargo test --test parity -- --nocapture` to see the tables.
-
-mod common;
-#[path = "common/measure.rs"]
-mod measure;
+//! `cargo test --test native parity::features -- --nocapture` to see the
+//! tables.
 
 use std::sync::OnceLock;
 
-use common::Fixture;
 use genre_classifier::features::tonnetz_stats;
 use genre_classifier::features::{chroma_stft_stats, spectral, Groups};
 use genre_classifier::layout::{Group, CHROMA, MEL, MFCC, TONNETZ};
-use measure::{allowed, relative_error};
+
+use crate::common::golden::{self, Fixture};
+use crate::common::measure::{allowed, relative_error};
+use crate::common::{root, signals};
 
 struct Outcome {
     fixture: Fixture,
@@ -28,7 +27,7 @@ struct Outcome {
 fn outcomes() -> &'static [Outcome] {
     static CELL: OnceLock<Vec<Outcome>> = OnceLock::new();
     CELL.get_or_init(|| {
-        common::fixtures()
+        golden::fixtures()
             .into_iter()
             .map(|fixture| {
                 let y = fixture.samples();
@@ -148,7 +147,7 @@ fn tuning_estimates() {
 /// power_to_db(melspectrogram(y), ref=np.max), pooled over frames.
 #[test]
 fn mel_image() {
-    let dir = common::root().join("tests/parity/mel_image");
+    let dir = root().join("tests/parity/mel_image");
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -159,7 +158,7 @@ fn mel_image() {
     for path in paths {
         let v: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        let y = common::signals::generate(&v["signal"]);
+        let y = signals::generate(&v["signal"]);
         assert_eq!(y.len() as u64, v["n_samples"].as_u64().unwrap());
         let max_columns = v["max_columns"].as_u64().unwrap() as usize;
         let img =

@@ -1,11 +1,12 @@
 //! Tonnetz mean/min/max against librosa 0.11 (fixtures from
 //! tests/parity/make_cqt_golden.py).
 
-mod cqt_common;
-
-use cqt_common::{fixture, floats, read_flac, render};
 use genre_classifier::features::tonnetz_stats;
 use genre_classifier::layout::N_TONNETZ;
+
+use crate::common::golden::{cqt_fixture, floats};
+use crate::common::read_flac;
+use crate::common::signals::generate;
 
 /// Largest per-statistic error, relative to the largest librosa magnitude.
 const TOLERANCE: f64 = 1e-3;
@@ -21,7 +22,7 @@ fn allowed(rounding: f64) -> f64 {
 
 #[test]
 fn tonnetz_statistics_match_librosa() {
-    let golden = fixture("tonnetz.json");
+    let golden = cqt_fixture("tonnetz.json");
     let mut worst = 0.0f64;
     let mut failures = Vec::new();
     for case in golden["cases"].as_array().unwrap() {
@@ -34,7 +35,7 @@ fn tonnetz_statistics_match_librosa() {
                 }
                 read_flac(&path)
             }
-            None => render(&case["signal"]),
+            None => generate(&case["signal"]),
         };
         assert_eq!(
             y.len() as u64,

@@ -1,18 +1,18 @@
 //! Resampling to 22050 Hz against librosa.resample(res_type='soxr_hq')
 //! (fixtures from tests/parity/make_cqt_golden.py).
 
-mod cqt_common;
-
-use cqt_common::{excerpt_errors, fixture, render};
 use genre_classifier::dsp::resample::to_analysis_rate;
+
+use crate::common::golden::{cqt_fixture, excerpt_errors};
+use crate::common::signals::generate;
 
 #[test]
 fn resampling_tracks_soxr_hq() {
-    let golden = fixture("resample.json");
+    let golden = cqt_fixture("resample.json");
     for case in golden["cases"].as_array().unwrap() {
         let name = case["name"].as_str().unwrap();
         let sr = case["signal"]["sr"].as_u64().unwrap() as u32;
-        let x = render(&case["signal"]);
+        let x = generate(&case["signal"]);
         let y = to_analysis_rate(&x, sr);
         assert_eq!(y.len() as u64, case["out_len"].as_u64().unwrap(), "{name}");
         let (max, sig, err) = excerpt_errors(&case["excerpts"], &y);

@@ -10,6 +10,8 @@ use genre_classifier::layout::{CHROMA, MEL, MFCC, N_CHROMA, N_FEATURES, N_MELS, 
 use genre_classifier::{Error, SAMPLE_RATE};
 use proptest::prelude::*;
 
+use crate::common::rng::Rng;
+
 /// A few partials over noise: never silent, so no threshold of the
 /// analysis (dB floor, normalisation of quiet frames) is reached.
 #[derive(Debug, Clone)]
@@ -23,13 +25,11 @@ struct Signal {
 impl Signal {
     fn samples(&self) -> Vec<f32> {
         let sr = SAMPLE_RATE as f32;
-        let mut state = self.seed | 1;
+        let mut rng = Rng::new(self.seed.into());
+        let noise = self.noise as f64;
         (0..self.len)
             .map(|i| {
-                state ^= state << 13;
-                state ^= state >> 17;
-                state ^= state << 5;
-                let noise = (state as f32 / u32::MAX as f32 - 0.5) * 2.0 * self.noise;
+                let noise = rng.uniform_in(-noise, noise) as f32;
                 let t = i as f32 / sr;
                 self.partials
                     .iter()
@@ -166,21 +166,18 @@ proptest! {
         kind in 0u8..4,
         seed in any::<u32>(),
     ) {
-        let mut state = seed | 1;
+        let mut rng = Rng::new(seed.into());
         let y: Vec<f32> = (0..len)
             .map(|_| {
-                state ^= state << 13;
-                state ^= state >> 17;
-                state ^= state << 5;
                 match kind {
-                    0 => state as f32 / u32::MAX as f32 * 2.0 - 1.0,
+                    0 => rng.uniform_in(-1.0, 1.0) as f32,
                     1 => 0.0,
                     // Any finite value: subnormal to f32::MAX.
                     2 => {
-                        let v = f32::from_bits(state);
+                        let v = f32::from_bits(rng.next_u32());
                         if v.is_finite() { v } else { 0.0 }
                     }
-                    _ => ((state >> 20) as f32 - 2048.0) * 1e-3,
+                    _ => ((rng.next_u32() >> 20) as f32 - 2048.0) * 1e-3,
                 }
             })
             .collect();

@@ -1,8 +1,6 @@
 //! Bad-input matrix: every kind of awkward input gets a defined result, a
 //! finite feature vector and a valid classification, or a typed error.
-//! The one-hour input and its memory ceiling are in tests/long_input.rs.
-
-mod common;
+//! The one-hour input and its memory ceiling are in `long_input`.
 
 use std::path::Path;
 
@@ -11,6 +9,8 @@ use genre_classifier::features::features;
 use genre_classifier::input::downmix;
 use genre_classifier::limits::{min_samples, MAX_AMPLITUDE, MIN_SAMPLES};
 use genre_classifier::{Classification, Error, Model, N_FEATURES, SAMPLE_RATE};
+
+use crate::common::{self, rng::Rng};
 
 fn model() -> Model {
     Model::from_bytes(&common::model_bytes(3, 2.0, 1.0)).unwrap()
@@ -311,9 +311,7 @@ fn text_file_named_mp3() {
     .unwrap();
     assert_eq!(decode_file(&path), Err(Error::UnrecognizedFormat));
     // Binary noise named .flac and an empty .wav.
-    let noise: Vec<u8> = (0..5000u32)
-        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
-        .collect();
+    let noise = Rng::new(5000).bytes(5000);
     let path = dir.path().join("noise.flac");
     std::fs::write(&path, &noise).unwrap();
     let e = decode_file(&path).unwrap_err();

@@ -1,8 +1,7 @@
 //! The WebAssembly build's FFT, natively (its scalar code paths); the
 //! browser suite runs the same checks on its SIMD ones.
 
-#[path = "common/split_fft.rs"]
-mod split_fft;
+use crate::common::split_fft;
 
 #[test]
 fn matches_a_direct_dft_at_every_size() {

@@ -1,7 +1,7 @@
 //! Inputs the fuzz targets once failed on (fuzz/regressions/<target>/),
 //! run through the same checks as the targets (fuzz/checks.rs).
 
-#[path = "../fuzz/checks.rs"]
+#[path = "../../fuzz/checks.rs"]
 mod checks;
 
 use std::path::Path;

@@ -10,9 +10,6 @@
 //!
 //! The audio is read at test time and never committed: when the data folder is
 //! missing the tests fail, they do not skip.
-#![cfg(not(target_arch = "wasm32"))]
-
-mod common;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -24,6 +21,8 @@ use rayon::prelude::*;
 
 use genre_classifier::decode::{decode_bytes, decode_file};
 use genre_classifier::{Classification, Model};
+
+use crate::common;
 
 /// Fraction of clips that must keep their top genre under each condition.
 const MIN_KEPT: f64 = 0.98;

@@ -1,7 +1,4 @@
 //! The `genre` command line, run on files written at test time.
-#![cfg(not(target_arch = "wasm32"))]
-
-mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -9,6 +6,8 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 use genre_classifier::Model;
+
+use crate::common;
 
 fn genre(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_genre"))

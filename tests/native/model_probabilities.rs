@@ -3,7 +3,7 @@
 //! tests/browser/model_probabilities.json so that the browser suite can
 //! check that the WebAssembly build computes the same probabilities.
 //! After retraining, rewrite the file with
-//! `UPDATE_MODEL_PROBABILITIES=1 cargo test --test model_probabilities`.
+//! `UPDATE_MODEL_PROBABILITIES=1 cargo test --test native model_probabilities`.
 
 use std::path::Path;
 

@@ -1,18 +1,18 @@
 //! soxr 2:1 decimation and CQT magnitudes against librosa 0.11 (fixtures
 //! from tests/parity/make_cqt_golden.py).
 
-mod cqt_common;
-
-use cqt_common::{excerpt_errors, fixture, floats, render};
 use genre_classifier::dsp::cqt::{CqtPlan, N_CQT_BINS};
 use genre_classifier::dsp::decimate::halve;
 
+use crate::common::golden::{cqt_fixture, excerpt_errors, floats};
+use crate::common::signals::generate;
+
 #[test]
 fn decimation_matches_soxr() {
-    let golden = fixture("decimate.json");
+    let golden = cqt_fixture("decimate.json");
     for case in golden["cases"].as_array().unwrap() {
         let name = case["name"].as_str().unwrap();
-        let x = render(&case["signal"]);
+        let x = generate(&case["signal"]);
         let y = halve(&x);
         assert_eq!(y.len() as u64, case["out_len"].as_u64().unwrap(), "{name}");
         let (max, sig, err) = excerpt_errors(&case["excerpts"], &y);
@@ -24,8 +24,8 @@ fn decimation_matches_soxr() {
 
 #[test]
 fn cqt_magnitudes_match_librosa() {
-    let golden = fixture("cqt.json");
-    let y = render(&golden["signal"]);
+    let golden = cqt_fixture("cqt.json");
+    let y = generate(&golden["signal"]);
     for case in golden["cases"].as_array().unwrap() {
         let tuning = case["tuning"].as_f64().unwrap() as f32;
         let mut frames = Vec::new();
