@@ -283,3 +283,234 @@ fn embedded_model_classifies_a_real_clip() {
     let end = windows.last().unwrap()["end"].as_f64().unwrap();
     assert!((end - v["duration"].as_f64().unwrap()).abs() < 1e-3);
 }
+
+/// A library tree: the workspace's good files spread over nested folders
+/// (one with a comma, quotes and non-ASCII letters in its name), an empty
+/// folder, a folder of text only, a symbolic link back to the root, and
+/// the workspace's bad files at the top.
+fn library() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let (dir, model) = workspace();
+    let root = dir.path().join("library");
+    let odd = root.join("rock/Ünïcode, \"quoted\" name");
+    for d in [&root.join("jazz/live"), &odd, &root.join("empty")] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    std::fs::create_dir_all(root.join("text only")).unwrap();
+    std::fs::write(root.join("text only/readme.txt"), "no audio\n").unwrap();
+    let from = |name: &str| dir.path().join(name);
+    std::fs::rename(from("a.wav"), root.join("jazz/live/a.wav")).unwrap();
+    std::fs::rename(from("b.wav"), odd.join("b.WAV")).unwrap();
+    std::fs::rename(from("c.wav"), root.join("c.wav")).unwrap();
+    for bad in ["bad.wav", "fake.mp3", "zero-rate.wav"] {
+        std::fs::rename(from(bad), root.join(bad)).unwrap();
+    }
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("..", root.join("jazz/live/back-to-jazz")).unwrap();
+    (dir, model, root)
+}
+
+/// Parses CSV as the CLI writes it (RFC 4180 quoting).
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    let mut rows = vec![];
+    let mut row = vec![];
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    rows
+}
+
+#[test]
+fn folders_are_walked_recursively_and_every_problem_reported() {
+    let (_dir, model, root) = library();
+    let out = genre(&["classify", "--json", "--model", s(&model), s(&root)]);
+    assert_eq!(out.status.code(), Some(1), "some files failed");
+    let stderr = text(&out.stderr);
+    let files: Vec<String> = text(&out.stdout)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["file"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let rel: Vec<String> = files
+        .iter()
+        .map(|f| {
+            Path::new(f)
+                .strip_prefix(&root)
+                .unwrap()
+                .display()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        rel,
+        [
+            "c.wav",
+            "jazz/live/a.wav",
+            "rock/Ünïcode, \"quoted\" name/b.WAV"
+        ],
+        "sorted by path, extensions in any case"
+    );
+    for bad in ["bad.wav", "fake.mp3", "zero-rate.wav"] {
+        assert!(stderr.contains(bad), "{bad}: {stderr}");
+    }
+    #[cfg(unix)]
+    assert!(
+        stderr.contains("warning: ") && stderr.contains("back-to-jazz") && stderr.contains("loop"),
+        "{stderr}"
+    );
+    // Empty folders inside a walk are not errors; a folder given on its own
+    // with no audio anywhere below it is.
+    assert!(!stderr.contains("empty"), "{stderr}");
+    let none = genre(&["classify", "--model", s(&model), s(&root.join("text only"))]);
+    assert_eq!(none.status.code(), Some(1));
+    assert!(text(&none.stderr).contains("no audio files in this folder or its sub-folders"));
+    let good = genre(&["classify", "--model", s(&model), s(&root.join("jazz"))]);
+    assert_eq!(good.status.code(), Some(0), "{}", text(&good.stderr).trim());
+}
+
+#[test]
+fn csv_has_one_row_per_file_failures_included() {
+    let (_dir, model, root) = library();
+    let out = genre(&[
+        "classify",
+        "--format",
+        "csv",
+        "--model",
+        s(&model),
+        s(&root),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let rows = csv_rows(&text(&out.stdout));
+    let genres = Model::from_bytes(&std::fs::read(&model).unwrap())
+        .unwrap()
+        .genres()
+        .to_vec();
+    let mut header = vec![
+        "file",
+        "genre",
+        "confident",
+        "probability",
+        "top3",
+        "duration",
+    ];
+    header.extend(genres.iter().map(String::as_str));
+    header.push("error");
+    assert_eq!(rows[0], header);
+    let body = &rows[1..];
+    // 3 classified and 3 bad files; the link loop is a warning, not a row.
+    assert_eq!(body.len(), 6, "{body:?}");
+    assert!(body.iter().all(|r| r.len() == header.len()));
+    let json = genre(&["classify", "--json", "--model", s(&model), s(&root)]);
+    let results: Vec<Value> = text(&json.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    for v in &results {
+        let row = body
+            .iter()
+            .find(|r| r[0] == v["file"].as_str().unwrap())
+            .unwrap();
+        assert_eq!(row[1], v["genre"].as_str().unwrap());
+        assert_eq!(row[2], v["confident"].to_string());
+        assert!(row.last().unwrap().is_empty(), "no error: {row:?}");
+        for (i, g) in genres.iter().enumerate() {
+            let p = v["probabilities"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["genre"] == g.as_str())
+                .unwrap()["probability"]
+                .as_f64()
+                .unwrap();
+            let cell: f64 = row[6 + i].parse().unwrap();
+            assert!((cell - p).abs() <= 5e-5, "{g}: {cell} vs {p}");
+        }
+    }
+    let failed: Vec<&Vec<String>> = body
+        .iter()
+        .filter(|r| !r.last().unwrap().is_empty())
+        .collect();
+    assert_eq!(failed.len(), body.len() - results.len());
+    assert!(failed
+        .iter()
+        .all(|r| r[1..r.len() - 1].iter().all(String::is_empty)));
+    let text_out = genre(&[
+        "classify",
+        "--format",
+        "text",
+        "--json",
+        "--model",
+        s(&model),
+        s(&root),
+    ]);
+    assert_eq!(
+        text_out.status.code(),
+        Some(2),
+        "--json and --format together are a usage error"
+    );
+}
+
+#[test]
+fn playlists_list_each_genre_with_relative_paths() {
+    let (dir, model, root) = library();
+    let lists = dir.path().join("playlists");
+    let out = genre(&[
+        "classify",
+        "--json",
+        "--model",
+        s(&model),
+        "--playlists",
+        s(&lists),
+        s(&root),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "the bad files still fail");
+    let mut want: std::collections::BTreeMap<String, Vec<PathBuf>> = Default::default();
+    for l in text(&out.stdout).lines() {
+        let v: Value = serde_json::from_str(l).unwrap();
+        let genre = v["genre"].as_str().unwrap().to_string();
+        want.entry(genre)
+            .or_default()
+            .push(PathBuf::from(v["file"].as_str().unwrap()));
+    }
+    let mut written: Vec<String> = std::fs::read_dir(&lists)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    let expected: Vec<String> = want.keys().map(|g| format!("{g}.m3u")).collect();
+    assert_eq!(written, expected);
+    for (genre, files) in &want {
+        let m3u = std::fs::read_to_string(lists.join(format!("{genre}.m3u"))).unwrap();
+        assert!(m3u.starts_with("#EXTM3U\n"));
+        let listed: Vec<PathBuf> = m3u
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| {
+                assert!(Path::new(l).is_relative(), "{l}");
+                lists.join(l).canonicalize().unwrap()
+            })
+            .collect();
+        let files: Vec<PathBuf> = files.iter().map(|f| f.canonicalize().unwrap()).collect();
+        assert_eq!(listed, files, "{genre}");
+    }
+}

@@ -147,7 +147,13 @@ mod cli {
                 }
             },
         };
-        let files = walk::expand(paths);
+        let walk::Walk {
+            entries: files,
+            skipped,
+        } = walk::expand(paths);
+        for (path, why) in &skipped {
+            eprintln!("genre: warning: {}: {why}", path.display());
+        }
         let bar = if std::io::stderr().is_terminal() && files.len() > 1 {
             let bar = ProgressBar::with_draw_target(
                 Some(files.len() as u64),
