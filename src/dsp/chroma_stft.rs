@@ -9,8 +9,10 @@ use super::recent::Recent;
 use super::reduce::dot_f32;
 use super::{N_BINS, SAMPLE_RATE};
 
-/// Projections kept by [`ChromaStft::cached`] (48 KiB each).
-const CACHE_SIZE: usize = 8;
+/// Projections kept by [`ChromaStft::cached`] (48 KiB each): one for every
+/// tuning the estimate can give (0.01-bin steps), as for the CQT plans
+/// (4.7 MiB at most).
+const CACHE_SIZE: usize = 100;
 
 /// Chroma projection for one tuning.
 #[derive(Debug, Clone)]
