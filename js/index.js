@@ -15,6 +15,7 @@ export { GenreError } from './errors.js';
 /**
  * @import { BatchOptions, Classifier as ClassifierApi, ClassifierOptions, ClassifyOptions, FileOutcome, ProgressStage } from './index.js'
  * @import { Progress, Replies, Request } from './engine.js'
+ * @import { Platform } from './decode.js'
  */
 
 /**
@@ -26,19 +27,6 @@ export { GenreError } from './errors.js';
  */
 
 /** @typedef {Pick<ClassifyOptions, 'onProgress' | 'signal'>} RequestOptions */
-
-/**
- * What differs between the browser and Node.js: js/node.js passes its own
- * under the PLATFORM key of createClassifier's options.
- * @typedef {object} Platform
- * @property {string} name Where this runs, for messages.
- * @property {(input: unknown) => Promise<{ samples: Float32Array, sampleRate: number }>} decode
- *   What classifyFile accepts, decoded to mono samples at the file's own rate.
- * @property {(url: string) => Promise<string | BufferSource>} wasmSource
- *   What the calling thread loads the WebAssembly module from.
- * @property {() => string | undefined} baseUrl Base of relative URLs.
- * @property {() => boolean} hasWorkers Whether module Web Workers exist.
- */
 
 /** The options key under which js/node.js passes its Platform. */
 const PLATFORM = Symbol.for('genre-classifier.platform');
