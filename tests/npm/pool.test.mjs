@@ -164,8 +164,11 @@ window.cancelRun = async (workers) => {
   return { error, seen, abortedAfter, early, next: next.map((o) => o.status), afterTerminate };
 };
 
+let throughputFiles = null;
 window.throughputRun = async (workers, count, seconds) => {
-  const files = clips(count, seconds);
+  // Made once: synthesising the clips takes longer than classifying them.
+  if (!throughputFiles || throughputFiles.length !== count) throughputFiles = clips(count, seconds);
+  const files = throughputFiles;
   const c = await createClassifier({ workers });
   // Start every worker of the pool (module load) before timing.
   await c.classifyFiles(files.slice(0, workers));
@@ -260,12 +263,19 @@ test('a worker script that does not load names its URL and the likely cause', { 
 test('throughput of a batch with 1 and 2 workers (reported)', { timeout: 600_000 }, async (t) => {
   const count = 12;
   const seconds = 30;
-  const rows = [];
-  for (const workers of [1, 2]) {
-    const r = await run('throughputRun', workers, count, seconds);
-    assert.ok(r.ok, `${workers} workers: a clip failed`);
-    rows.push({ workers, elapsed: r.elapsed, genres: r.genres });
-    t.diagnostic(`${workers} worker(s): ${count} clips of ${seconds} s in ${r.elapsed.toFixed(2)} s = ${(count / r.elapsed).toFixed(2)} clips/s`);
+  // Best of three, alternating: shared machines are noisy.
+  const best = { 1: Infinity, 2: Infinity };
+  const genres = {};
+  for (let round = 0; round < 3; round++) {
+    for (const workers of [1, 2]) {
+      const r = await run('throughputRun', workers, count, seconds);
+      assert.ok(r.ok, `${workers} workers: a clip failed`);
+      best[workers] = Math.min(best[workers], r.elapsed);
+      genres[workers] = r.genres;
+    }
   }
-  assert.deepEqual(rows[1].genres, rows[0].genres);
+  for (const workers of [1, 2]) {
+    t.diagnostic(`${workers} worker(s): ${count} clips of ${seconds} s in ${best[workers].toFixed(2)} s (best of 3) = ${(count / best[workers]).toFixed(2)} clips/s`);
+  }
+  assert.deepEqual(genres[2], genres[1]);
 });
