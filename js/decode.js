@@ -3,6 +3,19 @@
 
 import { GenreError } from './errors.js';
 
+/**
+ * What differs between the browser and Node.js: index.js has the browser's;
+ * js/node.js passes its own to createClassifier (under a symbol key).
+ * @typedef {object} Platform
+ * @property {string} name Where this runs, for messages.
+ * @property {(input: unknown) => Promise<{ samples: Float32Array, sampleRate: number }>} decode
+ *   What classifyFile accepts, decoded to mono samples at the file's own rate.
+ * @property {(url: string) => Promise<string | BufferSource>} wasmSource
+ *   What the calling thread loads the WebAssembly module from.
+ * @property {() => string | undefined} baseUrl Base of relative URLs.
+ * @property {() => boolean} hasWorkers Whether module Web Workers exist.
+ */
+
 /** Rate the decoder uses when the container does not state one, in Hz. */
 export const FALLBACK_RATE = 44100;
 const ANALYSIS_RATE = 22050;

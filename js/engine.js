@@ -31,15 +31,26 @@ let loading = null;
 let broken = false;
 
 /**
+ * The module: its URL, or its bytes (Node.js reads the file itself).
+ * @typedef {string | URL | BufferSource} WasmSource
+ */
+
+/**
  * Loads the WebAssembly module (once); resolves to its exports.
- * @param {string} [wasmUrl]
+ * @param {WasmSource} [wasmUrl]
  */
 export function load(wasmUrl) {
   if (!loading) {
     const arg = wasmUrl === undefined ? undefined : { module_or_path: wasmUrl };
     loading = init(arg).catch((err) => {
       loading = null;
-      throw new GenreError('model', `could not load the WebAssembly module: ${err && err.message ? err.message : err}`);
+      const detail = err && err.message ? err.message : String(err);
+      const where = typeof wasmUrl === 'string' || wasmUrl instanceof URL ? ` from ${wasmUrl}` : '';
+      // A 404 (or an HTML page served instead) is a module a bundler did not copy.
+      const hint = /fetch|magic word|404/i.test(detail)
+        ? '. If a bundler built this page, it did not copy the package\'s genre_classifier_bg.wasm next to the bundle: copy genre-classifier/genre_classifier_bg.wasm there, or pass its URL as wasmUrl'
+        : '';
+      throw new GenreError('model', `could not load the WebAssembly module${where}: ${detail}${hint}`);
     });
   }
   return loading;
@@ -47,7 +58,7 @@ export function load(wasmUrl) {
 
 /**
  * Bytes of WebAssembly memory in use: the high-water mark, as memory never shrinks.
- * @param {string} [wasmUrl]
+ * @param {WasmSource} [wasmUrl]
  */
 export async function memoryBytes(wasmUrl) {
   const exports = await load(wasmUrl);
@@ -61,7 +72,7 @@ export async function memoryBytes(wasmUrl) {
  * @template {Request} R
  * @param {R} request
  * @param {Progress} [progress]
- * @param {string} [wasmUrl]
+ * @param {WasmSource} [wasmUrl]
  * @returns {Promise<Replies[R['op']]>}
  */
 export async function run(request, progress = () => true, wasmUrl) {

@@ -32,7 +32,7 @@ export type GenreErrorCode =
   | 'sample-rate'
   /** Silence or a constant offset: nothing to classify. */
   | 'no-music'
-  /** The input is not audio this browser can decode. */
+  /** The input is not audio this browser (in Node.js: the package's WAV reader) can decode. */
   | 'decode'
   /** The request was aborted through its `signal`. */
   | 'cancelled'
@@ -127,22 +127,88 @@ export interface ClassifyOptions {
   melColumns?: number;
 }
 
+/**
+ * Encoded audio for `classifyFile`. In the browser: a File, Blob,
+ * ArrayBuffer or typed array, decoded by the browser (`decodeAudioData`).
+ * In Node.js: also a file path (string) or `file:` URL, and bytes (Buffer,
+ * Uint8Array, ArrayBuffer) of a WAV file: PCM 8/16/24/32-bit integer or
+ * 32/64-bit float, any channel count; other formats reject with "decode".
+ */
+export type FileInput = File | Blob | ArrayBuffer | ArrayBufferView | string | URL;
+
+/** What became of one file of a batch: its result, or why it failed. */
+export type FileOutcome =
+  | { status: 'fulfilled'; value: Classification }
+  | { status: 'rejected'; reason: GenreError };
+
+export interface BatchOptions {
+  /** Called as each file is done (in completion order), with its index in the input. */
+  onResult?: (index: number, outcome: FileOutcome) => void;
+  /** Called after each file with the number done so far and the number of files. */
+  onProgress?: (done: number, total: number) => void;
+  /**
+   * Aborting stops the batch: the files in progress are dropped, no more
+   * start, and the promise rejects with code "cancelled" (the outcomes so
+   * far have been reported through `onResult`).
+   */
+  signal?: AbortSignal;
+  /** When > 0, each result holds a mel image of at most this many columns. */
+  melColumns?: number;
+}
+
 export interface Classifier {
-  /** Decodes (with Web Audio) and classifies encoded audio. */
-  classifyFile(input: File | Blob | ArrayBuffer, options?: ClassifyOptions): Promise<Classification>;
+  /**
+   * Decodes and classifies encoded audio: with Web Audio in the browser;
+   * Node.js reads WAV only (see FileInput).
+   */
+  classifyFile(input: FileInput, options?: ClassifyOptions): Promise<Classification>;
+  /**
+   * Classifies many files on all the workers of the pool at once. Resolves
+   * to one outcome per file, in input order; a file that fails is a
+   * "rejected" outcome with its own GenreError, and the batch goes on. A
+   * file is read and decoded only when a worker is free for it, so at most
+   * one decoded file per worker is in memory. Rejects only when `signal`
+   * is aborted ("cancelled") or the classifier is terminated.
+   */
+  classifyFiles(files: Iterable<FileInput> | ArrayLike<FileInput>, options?: BatchOptions): Promise<FileOutcome[]>;
   /** Classifies mono samples; the array is copied, never detached. */
   classifySamples(samples: Float32Array, sampleRate: number, options?: ClassifyOptions): Promise<Classification>;
   /** The 498-float feature vector (librosa layout) of mono samples. */
   features(samples: Float32Array, sampleRate: number): Promise<Float32Array>;
-  /** Stops the worker; later requests reject. */
+  /** The number of workers in the pool; 0 when the classifier runs on the calling thread. */
+  readonly workers: number;
+  /** Stops the workers; later requests reject. */
   terminate(): void;
 }
 
 export interface ClassifierOptions {
-  /** Run in a module Web Worker (default) or, when false, on the calling thread. */
+  /**
+   * Run in module Web Workers (default) or, when false, on the calling
+   * thread (as `workers: 0`). Node.js has no Web Workers: there the
+   * classifier runs on the calling thread, and `worker: true` rejects.
+   */
   worker?: boolean;
-  /** Where to fetch the WebAssembly module from (default: next to the package's glue code). */
+  /**
+   * The size of the worker pool (0: the calling thread). Default:
+   * `Math.min(navigator.hardwareConcurrency || 2, 4)`. Workers start when
+   * there is work for them: one when the classifier is created, more only
+   * for concurrent requests and batches. Each holds its own copy of the
+   * WebAssembly module and its memory (see BENCHMARKS.md).
+   */
+  workers?: number;
+  /**
+   * Where to fetch the WebAssembly module from (default: the package's
+   * `genre_classifier_bg.wasm`, as the bundler placed it). In Node.js a
+   * `file:` URL or path is read from disk.
+   */
   wasmUrl?: string | URL;
+  /**
+   * Where the worker script is: a copy of the package's `worker.js`
+   * (`genre-classifier/worker.js`), for bundlers that do not copy it
+   * themselves (esbuild, Rollup without an asset plugin). Default: the
+   * package's own, as the bundler placed it.
+   */
+  workerUrl?: string | URL;
 }
 
 /** Creates a classifier; resolves once the WebAssembly module is loaded. */
@@ -150,6 +216,6 @@ export declare function createClassifier(options?: ClassifierOptions): Promise<C
 
 /** Classifies encoded audio with a shared classifier created on first use. */
 export declare function classifyFile(
-  input: File | Blob | ArrayBuffer,
+  input: FileInput,
   options?: ClassifyOptions,
 ): Promise<Classification>;

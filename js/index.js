@@ -1,27 +1,44 @@
 // genre-classifier: music genre classification in the browser.
 // Decoding uses Web Audio on the calling thread; analysis runs in the
-// WebAssembly core, in a module Web Worker unless `worker: false`.
+// WebAssembly core, in a pool of module Web Workers unless `worker: false`.
+// Node.js loads js/node.js instead (the `node` condition of package.json's
+// exports), which runs this module with its own platform (see Platform).
 
 import { GenreError, asGenreError, cancelled } from './errors.js';
 import { decodeToMono } from './decode.js';
+import { defaultWasmUrl } from '../pkg/genre_classifier.js';
 
 export { GenreError } from './errors.js';
 
 // The exports are typed by index.d.ts (`@type` and `@implements` below), so
 // that `npm run types` fails when the declarations and the code disagree.
 /**
- * @import { Classifier as ClassifierApi, ClassifyOptions, ProgressStage } from './index.js'
+ * @import { BatchOptions, Classifier as ClassifierApi, ClassifierOptions, ClassifyOptions, FileOutcome, ProgressStage } from './index.js'
  * @import { Progress, Replies, Request } from './engine.js'
+ * @import { Platform } from './decode.js'
  */
 
 /**
- * Runs requests, one at a time: in a worker or on the calling thread.
- * @typedef {object} Backend
+ * Where requests run, one at a time: a worker or the calling thread.
+ * @typedef {object} Slot
  * @property {<R extends Request>(req: R, transfer: Transferable[], options: RequestOptions) => Promise<Replies[R['op']]>} request
+ * @property {boolean} warm Whether it is started (a request pays no start-up).
  * @property {() => void} terminate
  */
 
 /** @typedef {Pick<ClassifyOptions, 'onProgress' | 'signal'>} RequestOptions */
+
+/** The options key under which js/node.js passes its Platform. */
+const PLATFORM = Symbol.for('genre-classifier.platform');
+
+/** @type {Platform} */
+const BROWSER = {
+  name: 'this browser',
+  decode: async (input) => decodeToMono(await encodedBytes(input)),
+  wasmSource: async (url) => url,
+  baseUrl: () => (globalThis.location ? globalThis.location.href : undefined),
+  hasWorkers: () => typeof Worker !== 'undefined',
+};
 
 /**
  * The genres of the model, in model order.
@@ -35,21 +52,35 @@ export const GENRES = Object.freeze([
 /** Share of the progress bar given to decoding in classifyFile. */
 const DECODE_SHARE = 0.1;
 
+/** The pool size by default: up to 4 workers, one per core. */
+const MAX_DEFAULT_WORKERS = 4;
+
 /**
  * Creates a classifier; resolves once the WebAssembly module is loaded.
  * @type {typeof import('./index.js').createClassifier}
  */
-export async function createClassifier({ worker = true, wasmUrl } = {}) {
-  const url = resolveUrl(wasmUrl);
-  /** @type {Backend} */
-  const backend = worker ? new WorkerBackend(url) : new LocalBackend(url);
+export async function createClassifier(options = {}) {
+  /** @type {Platform} */
+  const platform = /** @type {any} */ (options)[PLATFORM] || BROWSER;
+  /** @type {Pool | null} */
+  let pool = null;
   try {
-    await backend.request({ op: 'load' }, [], {});
+    const workers = poolSize(options, platform);
+    const base = platform.baseUrl();
+    const wasmUrl = options.wasmUrl == null ? String(defaultWasmUrl()) : resolveUrl(options.wasmUrl, base, 'wasmUrl');
+    const workerUrl = options.workerUrl == null ? undefined : resolveUrl(options.workerUrl, base, 'workerUrl');
+    /** @type {Slot[]} */
+    const slots = workers === 0
+      ? [new LocalSlot(wasmUrl, platform)]
+      : Array.from({ length: workers }, () => new WorkerSlot(workerUrl, wasmUrl));
+    pool = new Pool(slots, workers);
+    // One worker loads the module now; the others start when there is work for them.
+    await pool.with((slot) => slot.request({ op: 'load' }, [], {}), undefined);
+    return new Classifier(pool, platform);
   } catch (err) {
-    backend.terminate();
+    if (pool) pool.terminate();
     throw asGenreError(err);
   }
-  return new Classifier(backend);
 }
 
 /** @type {Promise<ClassifierApi> | null} */
@@ -70,16 +101,49 @@ export async function classifyFile(input, options) {
 }
 
 /**
- * A loaded classifier. Requests run one at a time, in call order.
+ * How many workers: 0 runs on the calling thread.
+ * @param {ClassifierOptions} options
+ * @param {Platform} platform
+ */
+function poolSize({ worker, workers }, platform) {
+  if (worker === false) return 0;
+  if (workers != null && !(Number.isInteger(workers) && workers >= 0)) {
+    throw new GenreError('internal', `workers must be a whole number, 0 or more (0: the calling thread), got ${workers}`);
+  }
+  if (!platform.hasWorkers()) {
+    if (worker === true || (workers != null && workers > 0)) {
+      throw new GenreError('internal', `${platform.name} has no module Web Workers: leave \`worker\` and \`workers\` unset, or pass worker: false, to run on the calling thread`);
+    }
+    return 0;
+  }
+  if (workers != null) return workers;
+  const cores = (globalThis.navigator && globalThis.navigator.hardwareConcurrency) || 2;
+  return Math.max(1, Math.min(cores, MAX_DEFAULT_WORKERS));
+}
+
+/**
+ * A loaded classifier. Requests start in call order, each on the first free
+ * worker (with one worker, or on the calling thread, one at a time).
  * @implements {ClassifierApi}
  */
 class Classifier {
-  /** @type {Backend} */
-  #backend;
+  /** @type {Pool} */
+  #pool;
+  /** @type {Platform} */
+  #platform;
 
-  /** @param {Backend} backend */
-  constructor(backend) {
-    this.#backend = backend;
+  /**
+   * @param {Pool} pool
+   * @param {Platform} platform
+   */
+  constructor(pool, platform) {
+    this.#pool = pool;
+    this.#platform = platform;
+  }
+
+  /** The number of workers in the pool; 0 when it runs on the calling thread. */
+  get workers() {
+    return this.#pool.workers;
   }
 
   /**
@@ -91,11 +155,59 @@ class Classifier {
     try {
       if (signal && signal.aborted) throw cancelled();
       report(onProgress, 0, 'decode');
-      const { samples, sampleRate } = await decodeToMono(await encodedBytes(input));
+      // Decoded only once a worker is free: one decoded file per worker at most.
+      return await this.#pool.with((slot) => this.#decodeAndClassify(slot, input, options), signal);
+    } catch (err) {
+      throw asGenreError(err);
+    }
+  }
+
+  /**
+   * Classifies files on every worker of the pool; the outcomes are in input order.
+   * @type {ClassifierApi['classifyFiles']}
+   */
+  async classifyFiles(files, options = {}) {
+    const { onResult, onProgress, signal, melColumns } = options;
+    try {
+      const list = Array.from(files);
       if (signal && signal.aborted) throw cancelled();
-      /** @type {(f: number, stage: ProgressStage) => void} */
-      const scaled = (f, stage) => report(onProgress, DECODE_SHARE + (1 - DECODE_SHARE) * f, stage);
-      return await this.#classify(samples, sampleRate, { ...options, onProgress: scaled });
+      const total = list.length;
+      /** @type {FileOutcome[]} */
+      const outcomes = new Array(total);
+      let next = 0;
+      let done = 0;
+      const aborted = () => Boolean(signal && signal.aborted);
+      // One lane per worker: each takes the next file once it holds a free
+      // worker, and only then reads and decodes it.
+      const lane = async () => {
+        while (next < total && !aborted()) {
+          const slot = await this.#pool.acquire(signal);
+          try {
+            if (next >= total || aborted()) return;
+            const index = next++;
+            /** @type {FileOutcome} */
+            let outcome;
+            try {
+              const value = await this.#decodeAndClassify(slot, list[index], { signal, melColumns });
+              outcome = { status: 'fulfilled', value };
+            } catch (err) {
+              const reason = asGenreError(err);
+              if (reason.code === 'cancelled' && aborted()) return;
+              outcome = { status: 'rejected', reason };
+            }
+            outcomes[index] = outcome;
+            done += 1;
+            callBack(() => onResult && onResult(index, outcome));
+            callBack(() => onProgress && onProgress(done, total));
+          } finally {
+            this.#pool.release(slot);
+          }
+        }
+      };
+      const lanes = Math.min(this.#pool.size, total);
+      await Promise.all(Array.from({ length: lanes }, lane));
+      if (aborted()) throw cancelled();
+      return outcomes;
     } catch (err) {
       throw asGenreError(err);
     }
@@ -108,7 +220,7 @@ class Classifier {
   async classifySamples(samples, sampleRate, options = {}) {
     try {
       const copy = checkedSamples(samples, sampleRate).slice();
-      return await this.#classify(copy, sampleRate, options);
+      return await this.#pool.with((slot) => this.#classify(slot, copy, sampleRate, options), options.signal);
     } catch (err) {
       throw asGenreError(err);
     }
@@ -121,28 +233,149 @@ class Classifier {
   async features(samples, sampleRate) {
     try {
       const copy = checkedSamples(samples, sampleRate).slice();
-      return await this.#backend.request({ op: 'features', samples: copy, sampleRate }, [copy.buffer], {});
+      return await this.#pool.with(
+        (slot) => slot.request({ op: 'features', samples: copy, sampleRate }, [copy.buffer], {}),
+        undefined,
+      );
     } catch (err) {
       throw asGenreError(err);
     }
   }
 
-  /** Stops the worker; later requests reject. */
+  /** Stops the workers; later requests reject. */
   terminate() {
-    this.#backend.terminate();
+    this.#pool.terminate();
   }
 
   /**
+   * @param {Slot} slot
+   * @param {unknown} input
+   * @param {ClassifyOptions} options
+   */
+  async #decodeAndClassify(slot, input, options) {
+    const { samples, sampleRate } = await this.#platform.decode(input);
+    if (options.signal && options.signal.aborted) throw cancelled();
+    const { onProgress } = options;
+    /** @type {(f: number, stage: ProgressStage) => void} */
+    const scaled = (f, stage) => report(onProgress, DECODE_SHARE + (1 - DECODE_SHARE) * f, stage);
+    return this.#classify(slot, samples, sampleRate, { ...options, onProgress: scaled });
+  }
+
+  /**
+   * @param {Slot} slot
    * @param {Float32Array} samples
    * @param {number} sampleRate
    * @param {ClassifyOptions} options
    */
-  async #classify(samples, sampleRate, { onProgress, signal, melColumns = 0 }) {
+  async #classify(slot, samples, sampleRate, { onProgress, signal, melColumns = 0 }) {
     /** @satisfies {Request} */
     const request = { op: 'classify', samples, sampleRate, melColumns };
-    const result = await this.#backend.request(request, [samples.buffer], { onProgress, signal });
+    const result = await slot.request(request, [samples.buffer], { onProgress, signal });
     report(onProgress, 1, 'done');
     return result;
+  }
+}
+
+/**
+ * Hands out free slots, first to the longest waiting, preferring started
+ * workers; starts the others only when they are needed.
+ */
+class Pool {
+  /**
+   * @param {Slot[]} slots
+   * @param {number} workers How many of the slots are workers (0: one calling-thread slot).
+   */
+  constructor(slots, workers) {
+    this.slots = slots;
+    this.workers = workers;
+    /** @type {Slot[]} */
+    this.idle = [...slots];
+    /** @type {{ resolve: (slot: Slot) => void, reject: (err: unknown) => void, signal?: AbortSignal, onAbort: () => void }[]} */
+    this.waiting = [];
+    this.closed = false;
+  }
+
+  get size() {
+    return this.slots.length;
+  }
+
+  /**
+   * The next free slot; aborting `signal` while waiting rejects with "cancelled".
+   * @param {AbortSignal | undefined} signal
+   * @returns {Promise<Slot>}
+   */
+  acquire(signal) {
+    if (this.closed) return Promise.reject(terminated());
+    if (signal && signal.aborted) return Promise.reject(cancelled());
+    if (this.idle.length > 0) {
+      const warm = this.idle.findIndex((s) => s.warm);
+      return Promise.resolve(this.idle.splice(Math.max(warm, 0), 1)[0]);
+    }
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        resolve,
+        reject,
+        signal,
+        onAbort: () => {
+          this.waiting = this.waiting.filter((w) => w !== waiter);
+          reject(cancelled());
+        },
+      };
+      if (signal) signal.addEventListener('abort', waiter.onAbort, { once: true });
+      this.waiting.push(waiter);
+    });
+  }
+
+  /** @param {Slot} slot */
+  release(slot) {
+    if (this.closed) return;
+    const next = this.waiting.shift();
+    if (!next) {
+      this.idle.push(slot);
+      return;
+    }
+    if (next.signal) next.signal.removeEventListener('abort', next.onAbort);
+    next.resolve(slot);
+  }
+
+  /**
+   * Runs `job` on the next free slot.
+   * @template T
+   * @param {(slot: Slot) => Promise<T>} job
+   * @param {AbortSignal | undefined} signal
+   * @returns {Promise<T>}
+   */
+  async with(job, signal) {
+    const slot = await this.acquire(signal);
+    try {
+      return await job(slot);
+    } finally {
+      this.release(slot);
+    }
+  }
+
+  terminate() {
+    this.closed = true;
+    for (const slot of this.slots) slot.terminate();
+    for (const w of this.waiting) {
+      if (w.signal) w.signal.removeEventListener('abort', w.onAbort);
+      w.reject(terminated());
+    }
+    this.waiting = [];
+    this.idle = [];
+  }
+}
+
+/**
+ * Calls a user's callback; what it throws is reported, not allowed to stop the batch.
+ * @param {() => void} fn
+ */
+function callBack(fn) {
+  try {
+    fn();
+  } catch (err) {
+    if (typeof globalThis.reportError === 'function') globalThis.reportError(err);
+    else queueMicrotask(() => { throw err; });
   }
 }
 
@@ -153,6 +386,10 @@ class Classifier {
  */
 function report(onProgress, fraction, stage) {
   if (typeof onProgress === 'function') onProgress(fraction, stage);
+}
+
+function terminated() {
+  return new GenreError('internal', 'the classifier was terminated');
 }
 
 /**
@@ -184,46 +421,50 @@ async function encodedBytes(input) {
     // (Copied through a Uint8Array: a view may be of a SharedArrayBuffer.)
     return new Uint8Array(input.buffer, input.byteOffset, input.byteLength).slice().buffer;
   }
-  throw new GenreError('decode', 'expected a File, Blob or ArrayBuffer of encoded audio');
+  const what = typeof input === 'string' ? 'a file path (read only in Node.js)' : `a ${typeof input}`;
+  throw new GenreError('decode', `expected a File, Blob or ArrayBuffer of encoded audio, got ${what}`);
 }
 
 /**
- * @param {string | URL | null | undefined} url
- * @returns {string | undefined}
+ * @param {string | URL} url
+ * @param {string | undefined} base
+ * @param {string} what
+ * @returns {string}
  */
-function resolveUrl(url) {
-  if (url === undefined || url === null) return undefined;
-  const base = globalThis.location ? globalThis.location.href : undefined;
-  return String(new URL(String(url), base));
+function resolveUrl(url, base, what) {
+  try {
+    return String(new URL(String(url), base));
+  } catch {
+    throw new GenreError('internal', `${what} is not a URL: ${url}`);
+  }
 }
 
+/** The worker script's name, for messages (bundlers rewrite the `new Worker` below). */
+const WORKER_FILE = 'worker.js';
+
 /**
- * Runs requests in a module Web Worker; cancelling restarts the worker.
- * @implements {Backend}
+ * Runs requests in a module Web Worker, started on first use; cancelling
+ * terminates it (a new one starts for the next request).
+ * @implements {Slot}
  */
-class WorkerBackend {
-  /** @param {string | undefined} wasmUrl */
-  constructor(wasmUrl) {
+class WorkerSlot {
+  /**
+   * @param {string | undefined} workerUrl The worker script; undefined: the package's own.
+   * @param {string} wasmUrl
+   */
+  constructor(workerUrl, wasmUrl) {
+    this.workerUrl = workerUrl;
     this.wasmUrl = wasmUrl;
     /** @type {Worker | null} */
     this.worker = null;
-    /** @type {Promise<unknown>} */
-    this.queue = Promise.resolve();
+    /** Whether the current worker has answered: its script loaded. */
+    this.answered = false;
     this.nextId = 1;
     this.closed = false;
   }
 
-  /**
-   * @template {Request} R
-   * @param {R} req
-   * @param {Transferable[]} transfer
-   * @param {RequestOptions} options
-   * @returns {Promise<Replies[R['op']]>}
-   */
-  request(req, transfer, options) {
-    const job = this.queue.then(() => this.#exec(req, transfer, options));
-    this.queue = job.catch(() => {});
-    return job;
+  get warm() {
+    return this.worker !== null;
   }
 
   /**
@@ -233,13 +474,11 @@ class WorkerBackend {
    * @param {RequestOptions} options
    * @returns {Promise<Replies[R['op']]>}
    */
-  #exec(req, transfer, { onProgress, signal }) {
+  request(req, transfer, { onProgress, signal }) {
     return new Promise((resolve, reject) => {
-      if (this.closed) throw new GenreError('internal', 'the classifier was terminated');
+      if (this.closed) throw terminated();
       if (signal && signal.aborted) throw cancelled();
-      if (!this.worker) {
-        this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-      }
+      if (!this.worker) this.worker = this.#start();
       const worker = this.worker;
       const id = this.nextId++;
       const done = () => {
@@ -249,6 +488,7 @@ class WorkerBackend {
       };
       /** @param {MessageEvent} event */
       const onMessage = ({ data }) => {
+        this.answered = true;
         if (data.id !== id) return;
         if (data.type === 'progress') {
           report(onProgress, data.fraction, data.stage);
@@ -264,10 +504,13 @@ class WorkerBackend {
       };
       /** @param {ErrorEvent} event */
       const onError = (event) => {
+        const started = this.answered;
         done();
         this.#restart();
         if (event.preventDefault) event.preventDefault();
-        reject(new GenreError('internal', `the worker failed: ${event.message || 'it could not start'}`));
+        reject(new GenreError('internal', started
+          ? `the worker failed: ${event.message || 'unknown error'}`
+          : this.#notStarted(event.message)));
       };
       const onAbort = () => {
         done();
@@ -281,9 +524,35 @@ class WorkerBackend {
     });
   }
 
+  /** @returns {Worker} */
+  #start() {
+    this.answered = false;
+    try {
+      // This exact form lets Vite, webpack and Parcel find and bundle the worker.
+      if (this.workerUrl === undefined) return new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+      return new Worker(this.workerUrl, { type: 'module' });
+    } catch (err) {
+      throw new GenreError('internal', this.#notStarted(err instanceof Error ? err.message : String(err)));
+    }
+  }
+
+  /**
+   * Why the worker did not start, naming the script it tried.
+   * @param {string | undefined} detail
+   */
+  #notStarted(detail) {
+    const tried = this.workerUrl ?? String(new URL(WORKER_FILE, import.meta.url));
+    const why = detail ? ` (${detail})` : '';
+    const hint = this.workerUrl === undefined
+      ? 'If a bundler built this page, it did not copy the package\'s worker.js next to the bundle (esbuild and Rollup without an asset plugin do not): copy genre-classifier/worker.js there, or pass its URL as workerUrl'
+      : 'Check that workerUrl is the package\'s worker.js (genre-classifier/worker.js), served from this origin as JavaScript';
+    return `the worker could not start: ${tried} did not load as a module worker${why}. ${hint}.`;
+  }
+
   #restart() {
     if (this.worker) this.worker.terminate();
     this.worker = null;
+    this.answered = false;
   }
 
   terminate() {
@@ -294,15 +563,22 @@ class WorkerBackend {
 
 /**
  * Runs requests on the calling thread; cancellation is checked between windows.
- * @implements {Backend}
+ * @implements {Slot}
  */
-class LocalBackend {
-  /** @param {string | undefined} wasmUrl */
-  constructor(wasmUrl) {
+class LocalSlot {
+  /**
+   * @param {string} wasmUrl
+   * @param {Platform} platform
+   */
+  constructor(wasmUrl, platform) {
     this.wasmUrl = wasmUrl;
+    this.platform = platform;
     /** @type {Promise<typeof import('./engine.js')> | null} */
     this.engine = null;
+    /** @type {Promise<string | BufferSource> | null} */
+    this.source = null;
     this.closed = false;
+    this.warm = true;
   }
 
   /**
@@ -313,16 +589,23 @@ class LocalBackend {
    * @returns {Promise<Replies[R['op']]>}
    */
   async request(req, _transfer, { onProgress, signal }) {
-    if (this.closed) throw new GenreError('internal', 'the classifier was terminated');
+    if (this.closed) throw terminated();
     if (signal && signal.aborted) throw cancelled();
     if (!this.engine) this.engine = import('./engine.js');
-    const engine = await this.engine;
+    if (!this.source) {
+      const source = this.platform.wasmSource(this.wasmUrl);
+      this.source = source;
+      source.catch(() => {
+        if (this.source === source) this.source = null;
+      });
+    }
+    const [engine, source] = await Promise.all([this.engine, this.source]);
     /** @type {Progress} */
     const progress = (fraction, stage) => {
       report(onProgress, fraction, stage);
       return !(signal && signal.aborted);
     };
-    return engine.run(req, progress, this.wasmUrl);
+    return engine.run(req, progress, source);
   }
 
   terminate() {

@@ -1,9 +1,11 @@
 // Measures what a browser downloads (the WebAssembly module with the model
-// inside, the wasm-bindgen glue and the package's JavaScript), raw and
-// gzipped (level 9), and writes the "Package size" section of BENCHMARKS.md.
+// inside, the wasm-bindgen glue and the package's JavaScript for the browser;
+// js/engine.js only with `worker: false`), raw and gzipped (level 9), and the
+// npm tarball, and writes the "Package size" section of BENCHMARKS.md.
 // Usage: npm run build && node scripts/size.mjs
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ROOT } from './build.mjs';
@@ -12,8 +14,10 @@ import { writeSection } from './report.mjs';
 const files = [
   'pkg/genre_classifier_bg.wasm',
   'pkg/genre_classifier.js',
-  ...readdirSync(join(ROOT, 'js')).filter((f) => f.endsWith('.js')).sort().map((f) => `js/${f}`),
+  ...['decode.js', 'engine.js', 'errors.js', 'index.js', 'worker.js'].map((f) => `js/${f}`),
 ];
+/** The Node.js entry and its WAV reader: in the tarball, never in a browser. */
+const nodeOnly = ['js/node.js', 'js/wav.js'];
 
 const kb = (n) => (n / 1024).toFixed(1);
 let raw = 0;
@@ -26,15 +30,24 @@ const rows = files.map((f) => {
   return `| \`${f}\` | ${kb(data.length)} | ${kb(z)} |`;
 });
 
+const nodeGz = nodeOnly.reduce((sum, f) => sum + gzipSync(readFileSync(join(ROOT, f)), { level: 9 }).length, 0);
+const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))[0];
+
 const body = `
 Measured by \`node scripts/size.mjs\` after \`npm run build\` (release build,
 \`wasm-opt -Oz\`; gzip level 9; 1 KB = 1024 bytes). The WebAssembly module
-holds the model weights. Goal: under 400 KB gzipped in all.
+holds the model weights; \`js/worker.js\` holds the worker's own copy of the
+engine and the glue (it is self-contained); \`js/engine.js\` is loaded only
+with \`worker: false\`. Goal: under 400 KB gzipped in all.
 
 | File | Raw (KB) | Gzipped (KB) |
 |---|---:|---:|
 ${rows.join('\n')}
 | **Total** | **${kb(raw)}** | **${kb(gz)}** |
+
+The npm tarball (\`npm pack\`: these files, the Node.js entry \`js/node.js\`
+and \`js/wav.js\` (${kb(nodeGz)} KB gzipped), the types and the README) is
+${kb(packed.size)} KB.
 `;
 writeSection('Package size', body);
-console.log(`total ${kb(raw)} KB raw, ${kb(gz)} KB gzipped`);
+console.log(`total ${kb(raw)} KB raw, ${kb(gz)} KB gzipped; tarball ${kb(packed.size)} KB`);

@@ -86,7 +86,7 @@ for (const [name, step] of steps) {
   console.log(`\n=== ${name}`);
   const t0 = Date.now();
   try {
-    step();
+    await step();
     console.log(`=== ${name}: ok (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   } catch (err) {
     console.error(`=== ${name}: FAILED (${err.message})`);

@@ -1,12 +1,15 @@
-// The npm package as a user gets it: `npm pack`, a fresh Vite app that
-// installs the tarball and imports the package, built and run in headless
-// Chromium. Needs the package built (npm run build) and network access to
-// the npm registry for Vite.
+// The npm package as a user gets it: `npm pack`, a fresh app that installs
+// the tarball and imports the package, built with Vite, esbuild (with the
+// README's one-line recipe) and Rollup (node-resolve and the import.meta
+// assets plugin), each bundle run in headless Chromium in worker and
+// calling-thread modes; and esbuild without the recipe, whose worker error
+// must name the URL and the fix. Needs the package built (npm run build)
+// and network access to the npm registry for the bundlers.
 
-import { test } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -15,6 +18,23 @@ import { serve } from '../../scripts/serve.mjs';
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const VITE = '8.3.8';
+const ESBUILD = '0.28.2';
+const ROLLUP = '4.68.8';
+const NODE_RESOLVE = '16.0.3';
+const IMPORT_META_ASSETS = '2.3.3';
+
+// The README's recipes.
+const ESBUILD_ARGS = ['main.js', 'worker=genre-classifier/worker.js', 'genre_classifier_bg=genre-classifier/genre_classifier_bg.wasm',
+  '--bundle', '--format=esm', '--loader:.wasm=copy', '--log-level=warning'];
+const ROLLUP_CONFIG = `import { nodeResolve } from '@rollup/plugin-node-resolve';
+import { importMetaAssets } from '@web/rollup-plugin-import-meta-assets';
+
+export default {
+  input: 'main.js',
+  output: { dir: 'dist-rollup', format: 'es' },
+  plugins: [nodeResolve(), importMetaAssets()],
+};
+`;
 
 const MAIN_JS = `
 import { createClassifier, GENRES, GenreError } from 'genre-classifier';
@@ -153,7 +173,11 @@ async function main() {
       silence = { isGenreError: e instanceof GenreError, code: e.code };
     }
     const bad = await badInputRun(classifier, features);
+    const batch = (await classifier.classifyFiles([wav(samples, 44100), new Blob(['not audio']), wav(samples, 44100)]))
+      .map((o) => (o.status === 'fulfilled' ? o.value.genre : o.reason.code));
     out[worker ? 'worker' : 'local'] = {
+      workers: classifier.workers,
+      batch,
       featureLength: features.length,
       featuresFinite: features.every(Number.isFinite),
       sameAfterError: again.every((v, i) => v === features[i]),
@@ -209,66 +233,99 @@ function checkClassification(c, label) {
   assert.equal(c.mel, undefined, label);
 }
 
-test('the packed package works in a fresh Vite app in Chromium', { timeout: 600_000 }, async (t) => {
+let dir;
+let app;
+let browser;
+
+before(async () => {
   assert.ok(existsSync(join(ROOT, 'pkg', 'genre_classifier_bg.wasm')), 'build the package first (npm run build)');
-  const dir = mkdtempSync(join(tmpdir(), 'genre-classifier-app-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  assert.ok(existsSync(join(ROOT, 'js', 'worker.js')), 'build the package first (npm run build)');
+  dir = mkdtempSync(join(tmpdir(), 'genre-classifier-app-'));
 
   const packed = JSON.parse(sh('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], ROOT));
   const files = packed[0].files.map((f) => f.path);
-  for (const f of ['js/index.js', 'js/index.d.ts', 'js/worker.js', 'pkg/genre_classifier.js', 'pkg/genre_classifier_bg.wasm']) {
+  for (const f of ['js/index.js', 'js/index.d.ts', 'js/worker.js', 'js/node.js', 'js/wav.js', 'pkg/genre_classifier.js', 'pkg/genre_classifier_bg.wasm']) {
     assert.ok(files.includes(f), `tarball lacks ${f}`);
   }
-  assert.ok(!files.some((f) => /^(src|tests|types)\/|^tsconfig/.test(f)), 'tarball holds sources, tests or type-check files');
+  assert.ok(!files.some((f) => /^(src|tests|types)\/|^tsconfig|worker-entry/.test(f)), `tarball holds sources, tests or type-check files: ${files}`);
 
-  const app = join(dir, 'app');
-  sh('mkdir', ['-p', app], dir);
+  app = join(dir, 'app');
+  mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({
     name: 'genre-classifier-test-app',
     private: true,
     type: 'module',
     dependencies: { 'genre-classifier': `file:../${packed[0].filename}` },
-    devDependencies: { vite: VITE },
+    devDependencies: {
+      vite: VITE,
+      esbuild: ESBUILD,
+      rollup: ROLLUP,
+      '@rollup/plugin-node-resolve': NODE_RESOLVE,
+      '@web/rollup-plugin-import-meta-assets': IMPORT_META_ASSETS,
+    },
   }, null, 2));
   writeFileSync(join(app, 'index.html'), INDEX_HTML);
   writeFileSync(join(app, 'main.js'), MAIN_JS);
-  sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], app);
-  sh(join(app, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], app);
+  writeFileSync(join(app, 'rollup.config.mjs'), ROLLUP_CONFIG);
+  sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'], app);
 
-  const server = await serve({ root: join(app, 'dist'), port: 0, index: '/index.html' });
-  t.after(() => server.close());
-  const browser = await chromium.launch({
+  browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-dev-shm-usage'],
   });
-  t.after(() => browser.close());
+});
+
+after(async () => {
+  await browser?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const bin = (name) => join(app, 'node_modules', '.bin', name);
+
+/** Every file under `root`, relative. */
+function listFiles(root, rel = '') {
+  return readdirSync(join(root, rel), { withFileTypes: true }).flatMap((e) => (e.isDirectory()
+    ? listFiles(root, join(rel, e.name)) : [join(rel, e.name)]));
+}
+
+/** Serves `dist` and opens its index.html; resolves to window.__result or window.__error. */
+async function runApp(t, dist) {
+  const js = listFiles(dist).filter((f) => f.endsWith('.js'));
+  for (const f of js) {
+    assert.ok(!readFileSync(join(dist, f), 'utf8').includes('node:fs'), `${f}: the Node.js entry was bundled for the browser`);
+  }
+  const server = await serve({ root: dist, port: 0, index: '/index.html' });
+  t.after(() => server.close());
   const page = await browser.newPage();
+  t.after(() => page.close());
   const logs = [];
   page.on('console', (m) => logs.push(m.text()));
   page.on('pageerror', (e) => logs.push(e.message));
   await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
   await page.waitForFunction(() => window.__result || window.__error, null, { timeout: 120_000 });
-  const error = await page.evaluate(() => window.__error);
-  assert.equal(error, undefined, `${error}\n${logs.join('\n')}`);
-  const out = await page.evaluate(() => window.__result);
+  const [result, error] = await page.evaluate(() => [window.__result, window.__error]);
+  return { result, error, logs, files: listFiles(dist) };
+}
 
+function checkApp(out, bundler) {
   assert.equal(out.genres.length, 10);
   for (const mode of ['worker', 'local']) {
     const r = out[mode];
-    assert.equal(r.featureLength, 498, mode);
-    assert.ok(r.featuresFinite, mode);
-    assert.ok(r.sameAfterError, `${mode}: the classifier serves after an error`);
-    assert.ok(r.samplesIntact, `${mode}: the caller's samples were detached`);
-    checkClassification(r.result, mode);
-    assert.deepEqual(r.result.probabilities.map((p) => p.genre), out.genres, mode);
+    const label = `${bundler}, ${mode}`;
+    assert.equal(r.featureLength, 498, label);
+    assert.ok(r.featuresFinite, label);
+    assert.ok(r.sameAfterError, `${label}: the classifier serves after an error`);
+    assert.ok(r.samplesIntact, `${label}: the caller's samples were detached`);
+    checkClassification(r.result, label);
+    assert.deepEqual(r.result.probabilities.map((p) => p.genre), out.genres, label);
     const fractions = r.progress.map(([f]) => f);
-    assert.ok(fractions.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= fractions[i - 1])), `${mode}: progress ${fractions}`);
-    assert.deepEqual(r.progress.at(-1), [1, 'done'], mode);
-    assert.deepEqual([r.error.isGenreError, r.error.name, r.error.code], [true, 'GenreError', 'empty'], mode);
-    assert.deepEqual(r.silence, { isGenreError: true, code: 'no-music' }, `${mode}: silence is no music`);
-    assert.ok(r.bad.length > 20, mode);
+    assert.ok(fractions.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= fractions[i - 1])), `${label}: progress ${fractions}`);
+    assert.deepEqual(r.progress.at(-1), [1, 'done'], label);
+    assert.deepEqual([r.error.isGenreError, r.error.name, r.error.code], [true, 'GenreError', 'empty'], label);
+    assert.deepEqual(r.silence, { isGenreError: true, code: 'no-music' }, `${label}: silence is no music`);
+    assert.ok(r.bad.length > 20, label);
     for (const b of r.bad) {
-      const what = `${mode}: ${b.name}: ${JSON.stringify(b)}`;
+      const what = `${label}: ${b.name}: ${JSON.stringify(b)}`;
       assert.ok(b.servesNext, `${what}: the classifier no longer serves`);
       if (b.ok) {
         assert.equal(b.codes, null, `${what}: accepted`);
@@ -278,20 +335,61 @@ test('the packed package works in a fresh Vite app in Chromium', { timeout: 600_
         if (b.codes !== null) assert.ok(b.codes.includes(b.code), what);
       }
     }
-    assert.equal(r.mel.nMels, 128, mode);
-    assert.ok(r.mel.nColumns >= 1 && r.mel.nColumns <= 50, `${mode}: ${r.mel.nColumns} mel columns`);
-    assert.ok(r.mel.isFloat32 && r.mel.finite && r.mel.length === r.mel.nMels * r.mel.nColumns, mode);
-    assert.ok(Math.abs(r.mel.secondsPerColumn * r.mel.nColumns - 2) < 0.1, `${mode}: mel covers ${r.mel.secondsPerColumn * r.mel.nColumns} s`);
-    assert.ok(r.sameWithMel, mode);
-    assert.equal(r.cancelled, 'cancelled', mode);
+    assert.equal(r.mel.nMels, 128, label);
+    assert.ok(r.mel.nColumns >= 1 && r.mel.nColumns <= 50, `${label}: ${r.mel.nColumns} mel columns`);
+    assert.ok(r.mel.isFloat32 && r.mel.finite && r.mel.length === r.mel.nMels * r.mel.nColumns, label);
+    assert.ok(Math.abs(r.mel.secondsPerColumn * r.mel.nColumns - 2) < 0.1, `${label}: mel covers ${r.mel.secondsPerColumn * r.mel.nColumns} s`);
+    assert.ok(r.sameWithMel, label);
+    assert.equal(r.cancelled, 'cancelled', label);
     // The WAV holds the samples rounded to 16 bits: the same classification,
     // nearly. This synthetic signal's quietest mel bands lie at the level of
     // 16-bit quantisation noise, which the model sees (its inputs are mel
     // statistics in dB): natively the probabilities move by up to 0.04.
-    checkClassification(r.fromFile, `${mode} file`);
-    assert.equal(r.fromFile.sampleRate, 44100, mode);
-    assert.equal(r.fromFile.genre, r.result.genre, mode);
-    r.fromFile.probabilities.forEach((p, i) => assert.ok(Math.abs(p.probability - r.result.probabilities[i].probability) < 0.05, `${mode}: ${p.genre} ${p.probability} vs ${r.result.probabilities[i].probability}`));
+    checkClassification(r.fromFile, `${label} file`);
+    assert.equal(r.fromFile.sampleRate, 44100, label);
+    assert.equal(r.fromFile.genre, r.result.genre, label);
+    r.fromFile.probabilities.forEach((p, i) => assert.ok(Math.abs(p.probability - r.result.probabilities[i].probability) < 0.05, `${label}: ${p.genre} ${p.probability} vs ${r.result.probabilities[i].probability}`));
+    // A batch: the bad file in the middle fails alone.
+    assert.deepEqual(r.batch, [r.fromFile.genre, 'decode', r.fromFile.genre], label);
   }
-  assert.deepEqual(out.worker.result, out.local.result, 'worker and calling thread agree');
+  assert.equal(out.local.workers, 0, bundler);
+  assert.ok(out.worker.workers >= 1, bundler);
+  assert.deepEqual(out.worker.result, out.local.result, `${bundler}: worker and calling thread agree`);
+}
+
+test('the packed package works in a fresh Vite app in Chromium', { timeout: 300_000 }, async (t) => {
+  sh(bin('vite'), ['build', '--logLevel', 'warn', '--outDir', 'dist-vite'], app);
+  const { result, error, logs } = await runApp(t, join(app, 'dist-vite'));
+  assert.equal(error, undefined, `${error}\n${logs.join('\n')}`);
+  checkApp(result, 'Vite');
+});
+
+test('esbuild with the README recipe: worker and module copied by the same command', { timeout: 300_000 }, async (t) => {
+  const dist = join(app, 'dist-esbuild');
+  sh(bin('esbuild'), [...ESBUILD_ARGS, `--outdir=${dist}`], app);
+  copyFileSync(join(app, 'index.html'), join(dist, 'index.html'));
+  const { result, error, logs, files } = await runApp(t, dist);
+  assert.equal(error, undefined, `${error}\n${logs.join('\n')}`);
+  assert.deepEqual(files.sort(), ['genre_classifier_bg.wasm', 'index.html', 'main.js', 'worker.js'], 'esbuild output');
+  checkApp(result, 'esbuild');
+});
+
+test('esbuild without the recipe: the error names the worker script and the fix', { timeout: 300_000 }, async (t) => {
+  const dist = join(app, 'dist-esbuild-plain');
+  sh(bin('esbuild'), ['main.js', '--bundle', '--format=esm', '--log-level=warning', `--outdir=${dist}`], app);
+  copyFileSync(join(app, 'index.html'), join(dist, 'index.html'));
+  const { error } = await runApp(t, dist);
+  assert.ok(error, 'the app ran without its worker script');
+  assert.match(error, /the worker could not start: http:\/\/127\.0\.0\.1:\d+\/worker\.js/);
+  assert.match(error, /did not copy the package's worker\.js.*workerUrl/s);
+});
+
+test('Rollup with node-resolve and the import.meta assets plugin', { timeout: 300_000 }, async (t) => {
+  sh(bin('rollup'), ['-c', '--silent'], app);
+  const dist = join(app, 'dist-rollup');
+  copyFileSync(join(app, 'index.html'), join(dist, 'index.html'));
+  const { result, error, logs, files } = await runApp(t, dist);
+  assert.equal(error, undefined, `${error}\n${logs.join('\n')}`);
+  assert.ok(files.some((f) => /^assets\/worker-.*\.js$/.test(f)) && files.some((f) => /^assets\/genre_classifier_bg-.*\.wasm$/.test(f)), `Rollup output: ${files}`);
+  checkApp(result, 'Rollup');
 });

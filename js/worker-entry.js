@@ -1,4 +1,6 @@
-// Module worker: runs the WebAssembly core off the main thread.
+// Module worker: runs the WebAssembly core off the main thread. The source of
+// js/worker.js, which scripts/build.mjs bundles from this file (with the
+// engine and the glue) into one file without imports.
 // Messages in:  { id, op, samples, sampleRate, melColumns, wasmUrl }
 // Messages out: { id, type: "progress", fraction, stage }
 //               { id, type: "result", value } | { id, type: "error", error: { code, message } }
