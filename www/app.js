@@ -1,33 +1,339 @@
-// Page wiring: file picking and dropping, the per-file queue, the
+// Page wiring: file and folder picking and dropping, the batch queue and
+// its results table, the detail card of the selected row, the exports, the
 // microphone panel and the offline service worker.
 
 import { classifier, inWorker } from './classifier.js';
 import { createFileCard } from './card.js';
+import { collectDropped, collectFiles, describeCollected, plural, splitPath } from './collect.js';
 import { explain } from './errors.js';
+import { GENRE_ORDER, download, toCsv, toJson, toPlaylists, zip } from './export.js';
+import { bytes, el, genreName, throttledFrame } from './format.js';
 import { setupMicrophone } from './mic.js';
-
-/** Mel spectrogram columns requested per file. */
-const MEL_COLUMNS = 480;
+import { BatchQueue } from './queue.js';
+import { createResultsTable } from './table.js';
 
 /**
- * @typedef {{ file: File, card: ReturnType<typeof createFileCard> }} Job
+ * @import { Classification, ClassifyOptions } from '../js/index.js'
+ * @import { Collected } from './collect.js'
+ * @import { ExportRow } from './export.js'
+ * @import { Entry } from './queue.js'
+ * @import { Filter } from './table.js'
  */
+
+/** Mel spectrogram columns requested for the card on show. */
+const MEL_COLUMNS = 480;
+/** Files classified at once: one decoding on the page while the worker analyses another. */
+const CONCURRENCY = 2;
 
 /**
  * The element of the page with this id (index.html has each asked for).
  * @param {string} id
  */
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
-const cards = $('cards');
+/** @param {string} id */
+const $select = (id) => /** @type {HTMLSelectElement} */ ($(id));
+/** @param {string} id */
+const $input = (id) => /** @type {HTMLInputElement} */ ($(id));
+
 const emptyNote = $('empty-note');
 const clearButton = $('clear-button');
 const engineStatus = $('engine-status');
 const dropzone = $('dropzone');
-const fileInput = /** @type {HTMLInputElement} */ ($('file-input'));
+const fileInput = $input('file-input');
+const folderInput = $input('folder-input');
+const collectNote = $('collect-note');
+const batch = $('batch');
+const batchStatus = $('batch-status');
+const batchProgress = /** @type {HTMLProgressElement} */ ($('batch-progress'));
+const batchLive = $('batch-live');
+const cancelButton = $('cancel-button');
+const tools = $('table-tools');
+const genreFilter = $select('genre-filter');
+const tableCount = $('table-count');
+const playlistGenre = $select('playlist-genre');
+const tableWrap = $('table-wrap');
+const detailBox = $('detail');
 
-/** @type {Job[]} */
-const queue = [];
-let running = false;
+/**
+ * Classifies one file of a batch: the page's only call into the package for
+ * batches (the package's worker pool can take its place here).
+ * @param {File} file
+ * @param {ClassifyOptions} options
+ * @returns {Promise<Classification>}
+ */
+async function classifyForBatch(file, options) {
+  return (await classifier()).classifyFile(file, options);
+}
+
+/**
+ * The card on show: the selected row's file. Only this one holds a mel image.
+ * @typedef {{ entry: Entry, card: ReturnType<typeof createFileCard>, shown: boolean, started: boolean, mel: AbortController | null }} Detail
+ */
+/** @type {Detail | null} */
+let detail = null;
+
+const table = createResultsTable({ onOpen: (entry) => openDetail(entry), onRendered: () => scheduleStatus() });
+tableWrap.append(table.element);
+
+const queue = new BatchQueue({
+  classify: classifyForBatch,
+  concurrency: CONCURRENCY,
+  melColumns: MEL_COLUMNS,
+  wantsMel: (entry) => detail?.entry === entry,
+  onChange(entry) {
+    table.update(entry);
+    syncDetail(entry);
+    scheduleStatus();
+  },
+  onResult(entry, result) {
+    if (detail?.entry === entry && !detail.shown) showDone(detail, result);
+  },
+  onIdle() {
+    scheduleStatus();
+    const c = table.counts();
+    batchLive.textContent = `Finished: ${summary(c)}`;
+  },
+});
+
+let nextId = 1;
+
+/**
+ * @param {File} file
+ * @param {string} path
+ * @returns {Entry}
+ */
+function makeEntry(file, path) {
+  const { folder, name } = splitPath(path);
+  return {
+    id: nextId++,
+    file,
+    path,
+    folder,
+    name: name || file.name,
+    status: 'queued',
+    result: null,
+    error: null,
+    ms: null,
+    fraction: 0,
+    stage: '',
+    controller: new AbortController(),
+  };
+}
+
+/**
+ * Queues the audio files of a drop or pick and says what was found.
+ * @param {Collected} collected
+ * @param {string} [emptyText] What to say when there are no files at all.
+ */
+function addCollected(collected, emptyText) {
+  collectNote.textContent = collected.files === 0 && emptyText ? emptyText : describeCollected(collected);
+  collectNote.dataset.audio = String(collected.audio.length);
+  collectNote.dataset.skipped = String(collected.skipped);
+  collectNote.hidden = false;
+  if (collected.audio.length === 0) return;
+  const entries = collected.audio.map(({ file, path }) => makeEntry(file, path));
+  table.add(entries);
+  // A single file shows its card at once, as it always has.
+  if (entries.length === 1) openDetail(entries[0], { focus: false });
+  queue.add(entries);
+  scheduleStatus();
+}
+
+// The detail card ------------------------------------------------------------
+
+/**
+ * Shows the card of `entry` below the table (closing the one on show).
+ * @param {Entry} entry
+ * @param {{ focus?: boolean }} [options]
+ */
+function openDetail(entry, { focus = true } = {}) {
+  if (detail?.entry !== entry) {
+    closeDetail(false);
+    const close = el('button', { type: 'button', class: 'button small subtle', text: 'Close' });
+    const meta = `${entry.folder ? `${entry.folder} · ` : ''}${bytes(entry.file.size)}${entry.file.type ? ` · ${entry.file.type}` : ''}`;
+    const card = createFileCard(entry.file, { controller: entry.controller, meta, actions: [close] });
+    close.addEventListener('click', () => closeDetail(true));
+    detail = { entry, card, shown: false, started: false, mel: null };
+    detailBox.replaceChildren(card.element);
+    table.select(entry);
+    syncDetail(entry);
+  }
+  if (focus && detail) {
+    detail.card.element.scrollIntoView({ block: 'nearest' });
+    detail.card.title.focus({ preventScroll: true });
+  }
+}
+
+/** @param {boolean} returnFocus */
+function closeDetail(returnFocus) {
+  if (!detail) return;
+  const { entry, mel } = detail;
+  mel?.abort();
+  detail = null;
+  detailBox.replaceChildren();
+  table.select(null);
+  if (returnFocus) table.rowButton(entry)?.focus();
+}
+
+/**
+ * Brings the card on show up to date with its entry.
+ * @param {Entry} entry
+ */
+function syncDetail(entry) {
+  const d = detail;
+  if (!d || d.entry !== entry || d.shown) return;
+  if (entry.status === 'working') {
+    if (!d.started) d.card.start();
+    d.started = true;
+    if (entry.stage && entry.stage !== 'read') d.card.onProgress(entry.fraction, entry.stage);
+  } else if (entry.status === 'done' && entry.result) {
+    showDone(d, entry.result);
+  } else if (entry.error) {
+    d.shown = true;
+    d.card.fail({ code: entry.error.code, message: entry.error.detail });
+  }
+}
+
+/**
+ * Shows a result on the card; without a mel image (the table keeps none),
+ * the image is computed again for this file alone.
+ * @param {Detail} d
+ * @param {Classification} result
+ */
+function showDone(d, result) {
+  d.shown = true;
+  d.card.done(result, { melPending: !result.mel });
+  if (result.mel) return;
+  const controller = new AbortController();
+  d.mel = controller;
+  classifier()
+    .then((c) => c.classifyFile(d.entry.file, { melColumns: MEL_COLUMNS, signal: controller.signal }))
+    .then(
+      (full) => {
+        if (detail !== d) return;
+        if (full.mel) d.card.mel(full.mel);
+        else d.card.noMel();
+      },
+      () => {
+        if (detail === d) d.card.noMel();
+      },
+    );
+}
+
+// Progress, counts and controls (updated a few times a second) ---------------
+
+const scheduleStatus = throttledFrame(() => renderStatus(), 200);
+
+/** @param {Record<string, number>} c */
+function summary(c) {
+  const done = c[''] - c.failed - c.pending;
+  return `${plural(c[''], 'file')}: ${done} classified, ${c.failed} failed or cancelled.`;
+}
+
+function renderStatus() {
+  const c = table.counts();
+  const any = c[''] > 0;
+  const busy = queue.busy;
+  emptyNote.hidden = any;
+  tools.hidden = !any;
+  tableWrap.hidden = !any;
+  clearButton.hidden = !any || busy;
+
+  const { total, settled, startedAt, endedAt } = queue.run;
+  batch.hidden = total === 0;
+  batch.dataset.state = busy ? 'running' : 'idle';
+  batch.dataset.settled = String(settled);
+  batch.dataset.total = String(total);
+  cancelButton.hidden = !busy;
+  const working = queue.working;
+  const partial = working.reduce((s, e) => s + e.fraction, 0);
+  batchProgress.value = total > 0 ? Math.min(1, (settled + partial) / total) : 0;
+  if (busy) {
+    const now = working[0] ? ` · Now: ${working[0].path}` : '';
+    batchStatus.textContent = `${settled} of ${plural(total, 'file')} done${now}`;
+  } else if (total > 0) {
+    const seconds = Math.max(0.001, (endedAt - startedAt) / 1000);
+    batchStatus.textContent = `${summary(c)} The last batch: ${plural(total, 'file')} in ${seconds.toFixed(1)} s (${(total / seconds).toFixed(1)} files/s).`;
+  }
+
+  for (const option of genreFilter.options) {
+    const key = option.value;
+    const label = key === '' ? 'All files' : key === 'failed' ? 'Failed or cancelled' : key === 'pending' ? 'Not done yet' : genreName(/** @type {any} */ (key));
+    option.textContent = `${label} (${c[key] ?? 0})`;
+  }
+  const shown = table.countShown();
+  tableCount.textContent = shown === c[''] ? plural(shown, 'file') : `${shown} of ${plural(c[''], 'file')}`;
+
+  const current = playlistGenre.value;
+  const present = GENRE_ORDER.filter((g) => c[g] > 0);
+  if (playlistGenre.options.length !== present.length || present.some((g, i) => playlistGenre.options[i].value !== g)) {
+    playlistGenre.replaceChildren(...present.map((g) => el('option', { value: g, text: genreName(g) })));
+    if (present.includes(/** @type {any} */ (current))) playlistGenre.value = current;
+  }
+  for (const option of playlistGenre.options) option.textContent = `${genreName(/** @type {any} */ (option.value))} (${c[option.value]})`;
+  const noPlaylists = present.length === 0;
+  for (const id of ['export-m3u', 'export-zip']) /** @type {HTMLButtonElement} */ ($(id)).disabled = noPlaylists;
+  playlistGenre.disabled = noPlaylists;
+}
+
+genreFilter.replaceChildren(
+  ...['', ...GENRE_ORDER, 'failed', 'pending'].map((value) => el('option', { value, text: value })),
+);
+genreFilter.addEventListener('change', () => {
+  table.setFilter(/** @type {Filter} */ (genreFilter.value));
+  scheduleStatus();
+});
+
+// Exports --------------------------------------------------------------------
+
+/** The rows shown, as exported. @returns {ExportRow[]} */
+function exportRows() {
+  return table.shown().map((e) => ({
+    path: e.path,
+    folder: e.folder,
+    status: e.status,
+    result: e.result,
+    error: e.error ? { code: e.error.code, message: e.error.detail } : null,
+    ms: e.ms,
+  }));
+}
+
+$('export-csv').addEventListener('click', () => download('genres.csv', toCsv(exportRows()), 'text/csv;charset=utf-8'));
+$('export-json').addEventListener('click', () => download('genres.json', toJson(exportRows()), 'application/json'));
+$('export-m3u').addEventListener('click', () => {
+  const genre = /** @type {any} */ (playlistGenre.value);
+  const text = toPlaylists(exportRows()).get(genre);
+  if (text) download(`${genre}.m3u`, text, 'audio/x-mpegurl;charset=utf-8');
+});
+$('export-zip').addEventListener('click', () => {
+  const files = [...toPlaylists(exportRows())].map(([genre, text]) => ({ name: `${genre}.m3u`, text }));
+  if (files.length > 0) download('playlists.zip', zip(files), 'application/zip');
+});
+
+// Input ----------------------------------------------------------------------
+
+cancelButton.addEventListener('click', () => queue.cancel());
+
+fileInput.addEventListener('change', () => {
+  addCollected(collectFiles(fileInput.files ?? []));
+  fileInput.value = '';
+});
+
+folderInput.addEventListener('change', () => {
+  addCollected(collectFiles(folderInput.files ?? []), 'The chosen folder is empty: no files in it or its subfolders.');
+  folderInput.value = '';
+});
+
+clearButton.addEventListener('click', () => {
+  if (queue.busy) return;
+  closeDetail(false);
+  table.clear();
+  queue.run = { total: 0, settled: 0, startedAt: 0, endedAt: 0 };
+  collectNote.hidden = true;
+  batchLive.textContent = '';
+  renderStatus();
+  fileInput.focus();
+});
 
 /**
  * @param {string} state
@@ -50,70 +356,6 @@ function warmUp() {
     (err) => setEngineStatus('error', `The classifier could not start: ${explain(err).detail}`),
   );
 }
-
-function updateEmpty() {
-  const any = cards.children.length > 0;
-  emptyNote.hidden = any;
-  clearButton.hidden = !any || running;
-}
-
-/**
- * Adds one card per file and processes them one after another.
- * @param {File[]} files
- */
-function addFiles(files) {
-  const batch = document.createDocumentFragment();
-  for (const file of files) {
-    const card = createFileCard(file);
-    batch.append(card.element);
-    queue.push({ file, card });
-  }
-  // Newest batch on top, files of a batch in the order given.
-  cards.prepend(batch);
-  updateEmpty();
-  pump();
-}
-
-async function pump() {
-  if (running) return;
-  running = true;
-  updateEmpty();
-  try {
-    while (queue.length > 0) {
-      const { file, card } = /** @type {Job} */ (queue.shift());
-      if (card.signal.aborted) {
-        card.fail({ code: 'cancelled', message: 'Cancelled before it started.' });
-        continue;
-      }
-      card.start();
-      try {
-        const c = await classifier();
-        const result = await c.classifyFile(file, {
-          onProgress: (fraction, stage) => card.onProgress(fraction, stage),
-          signal: card.signal,
-          melColumns: MEL_COLUMNS,
-        });
-        card.done(result);
-      } catch (err) {
-        card.fail(err);
-      }
-    }
-  } finally {
-    running = false;
-    updateEmpty();
-  }
-}
-
-fileInput.addEventListener('change', () => {
-  addFiles([...(fileInput.files ?? [])]);
-  fileInput.value = '';
-});
-
-clearButton.addEventListener('click', () => {
-  cards.replaceChildren();
-  updateEmpty();
-  fileInput.focus();
-});
 
 // Dropping works anywhere on the page; the drop zone lights up while dragging.
 let dragDepth = 0;
@@ -142,7 +384,25 @@ document.addEventListener('drop', (e) => {
   e.preventDefault();
   dragDepth = 0;
   document.body.dataset.dragging = 'false';
-  addFiles([...e.dataTransfer.files]);
+  // Entries must be taken during the event; folders are walked afterwards.
+  /** @type {(FileSystemEntry | File)[]} */
+  const items = [];
+  for (const item of e.dataTransfer.items) {
+    if (item.kind !== 'file') continue;
+    const entry = typeof item.webkitGetAsEntry === 'function' ? item.webkitGetAsEntry() : null;
+    const file = entry ? null : item.getAsFile();
+    if (entry) items.push(entry);
+    else if (file) items.push(file);
+  }
+  if (items.length === 0) items.push(...e.dataTransfer.files);
+  collectNote.textContent = 'Reading the dropped files…';
+  collectNote.hidden = false;
+  collectDropped(items).then(
+    (collected) => addCollected(collected),
+    (err) => {
+      collectNote.textContent = `The dropped files could not be read: ${explain(err).detail}`;
+    },
+  );
 });
 dropzone.addEventListener('click', (e) => {
   if (e.target === dropzone) fileInput.click();
@@ -162,5 +422,5 @@ if ('serviceWorker' in navigator) {
     });
 }
 
-updateEmpty();
+renderStatus();
 warmUp();

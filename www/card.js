@@ -2,9 +2,9 @@
 
 import { errorBox, explain } from './errors.js';
 import { bytes, el } from './format.js';
-import { renderResult } from './render.js';
+import { melFigure, renderResult } from './render.js';
 
-/** @import { Classification, ProgressStage } from '../js/index.js' */
+/** @import { Classification, MelImage, ProgressStage } from '../js/index.js' */
 
 /** @type {Record<string, string>} */
 const STAGES = {
@@ -29,24 +29,32 @@ let counter = 0;
 
 /**
  * A card for `file`, with methods to report progress, a result or an error.
+ * `controller` (optional) is the one whose abort the Cancel button calls (a
+ * file of a batch shares its queue's); `meta` replaces the size/type line;
+ * `actions` are more buttons for the card's head.
  * @param {File} file
+ * @param {{ controller?: AbortController, meta?: string, actions?: HTMLElement[] }} [options]
  */
-export function createFileCard(file) {
+export function createFileCard(file, { controller = new AbortController(), meta: metaText, actions = [] } = {}) {
   const id = `card-${++counter}`;
-  const controller = new AbortController();
-  const title = el('h3', { id: `${id}-title`, text: file.name || 'Untitled' });
-  const meta = el('p', { class: 'card-meta', text: `${bytes(file.size)}${file.type ? ` · ${file.type}` : ''}` });
+  const label = file.name || 'this file';
+  const title = el('h3', { id: `${id}-title`, tabindex: '-1', text: file.name || 'Untitled' });
+  const meta = el('p', { class: 'card-meta', text: metaText ?? `${bytes(file.size)}${file.type ? ` · ${file.type}` : ''}` });
   const cancel = el('button', { type: 'button', class: 'button small subtle', 'aria-describedby': title.id, text: 'Cancel' });
   const progress = el('progress', { max: '1', value: '0', 'aria-labelledby': `${id}-status` });
   const status = el('p', { id: `${id}-status`, class: 'status', text: stageText('queued') });
   const progressRow = el('div', { class: 'progress-row' }, status, progress);
   const live = el('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
   const body = el('div', { class: 'result' });
+  /** Stands where the mel image goes while it is computed (see `done`). */
+  const melSlot = el('p', { class: 'mel-pending wide', text: 'Drawing the spectrogram…' });
+  /** @type {Classification | null} */
+  let shown = null;
 
   const element = el(
-    'li',
+    'article',
     { class: 'card', id, 'data-state': 'queued', 'data-file-name': file.name, 'aria-labelledby': title.id, 'aria-busy': 'true' },
-    el('div', { class: 'card-head' }, el('div', { class: 'card-title' }, title, meta), cancel),
+    el('div', { class: 'card-head' }, el('div', { class: 'card-title' }, title, meta), el('div', { class: 'card-actions' }, cancel, actions)),
     progressRow,
     live,
     body,
@@ -64,6 +72,7 @@ export function createFileCard(file) {
 
   return {
     element,
+    title,
     signal: controller.signal,
     start() {
       element.dataset.state = 'working';
@@ -80,11 +89,35 @@ export function createFileCard(file) {
         status.textContent = stageText(stage);
       }
     },
-    /** @param {Classification} result */
-    done(result) {
+    /**
+     * Shows the result. With `melPending`, a result without a mel image
+     * leaves a place for it, which `mel` fills (or `noMel` removes).
+     * @param {Classification} result
+     * @param {{ melPending?: boolean }} [options]
+     */
+    done(result, { melPending = false } = {}) {
       finish('done');
-      renderResult(body, element, result, file.name || 'this file');
+      shown = result;
+      const pending = melPending && !result.mel;
+      element.dataset.mel = result.mel ? 'ready' : pending ? 'pending' : 'none';
+      renderResult(body, element, result, label, pending ? melSlot : null);
       live.textContent = `${file.name}: ${result.genre}${result.confident === false ? ' (unsure)' : ''}.`;
+    },
+    /**
+     * Fills the place left for the mel image.
+     * @param {MelImage} mel
+     */
+    mel(mel) {
+      if (!shown || !melSlot.isConnected) return;
+      const figure = melFigure(mel, shown.duration, label);
+      if (figure) melSlot.replaceWith(figure);
+      else melSlot.remove();
+      element.dataset.mel = figure ? 'ready' : 'none';
+    },
+    /** Removes the place left for the mel image (it could not be computed). */
+    noMel() {
+      melSlot.remove();
+      if (element.dataset.mel === 'pending') element.dataset.mel = 'none';
     },
     /** @param {any} err */
     fail(err) {

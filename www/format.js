@@ -78,3 +78,28 @@ export function el(tag, attrs = {}, ...children) {
   }
   return node;
 }
+
+/**
+ * Runs `fn` in an animation frame at most once per `interval` ms, however
+ * often the returned function is called: a batch of many files updates the
+ * page a few times a second, not once per file or progress event. In a
+ * background tab nothing is drawn until it is shown again.
+ * @param {() => void} fn
+ * @param {number} interval
+ */
+export function throttledFrame(fn, interval) {
+  let last = -Infinity;
+  let pending = false;
+  const run = () => {
+    pending = false;
+    last = performance.now();
+    fn();
+  };
+  return () => {
+    if (pending) return;
+    pending = true;
+    const wait = Math.max(0, last + interval - performance.now());
+    if (wait === 0) requestAnimationFrame(run);
+    else setTimeout(() => requestAnimationFrame(run), wait);
+  };
+}

@@ -94,11 +94,12 @@ function bars(result, label) {
 }
 
 /**
+ * The mel spectrogram figure, or null when the image cannot be drawn.
  * @param {MelImage} mel
  * @param {number} duration
  * @param {string} label
  */
-function melFigure(mel, duration, label) {
+export function melFigure(mel, duration, label) {
   const canvas = el('canvas', {
     class: 'mel-canvas',
     role: 'img',
@@ -119,13 +120,15 @@ function melFigure(mel, duration, label) {
 /**
  * Replaces the contents of `container` with the view of `result` and tags
  * `card` with data attributes (result genre, whether the model is confident,
- * probabilities).
+ * probabilities). `melSlot`, when the result has no mel image, stands where
+ * the image goes (one that is still being computed).
  * @param {HTMLElement} container
  * @param {HTMLElement} card
  * @param {Classification} result
  * @param {string} label
+ * @param {HTMLElement | null} [melSlot]
  */
-export function renderResult(container, card, result, label) {
+export function renderResult(container, card, result, label, melSlot = null) {
   card.dataset.resultGenre = result.genre;
   if (typeof result.confident === 'boolean') card.dataset.confident = String(result.confident);
   else delete card.dataset.confident;
@@ -134,6 +137,7 @@ export function renderResult(container, card, result, label) {
   /** @type {(HTMLElement | null)[]} */
   const parts = [verdict(result), bars(result, label)];
   if (result.mel) parts.push(melFigure(result.mel, result.duration, label));
+  else parts.push(melSlot);
   parts.push(timelineFigure(result.windows, result.duration, label));
   container.replaceChildren(...parts.filter((p) => p !== null));
 }

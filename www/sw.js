@@ -2,7 +2,7 @@
 // cache so the page works offline once loaded. Network first (fresh code
 // when online), cache as the fallback.
 
-const CACHE = 'genre-page-v1';
+const CACHE = 'genre-page-v2';
 
 /** This script's global scope (TypeScript's WebWorker types give `self` a plain worker's). */
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
@@ -17,12 +17,16 @@ const PRECACHE = [
   'app.js',
   'card.js',
   'classifier.js',
+  'collect.js',
   'errors.js',
+  'export.js',
   'format.js',
   'mel.js',
   'mic.js',
   'mic-worklet.js',
+  'queue.js',
   'render.js',
+  'table.js',
   'timeline.js',
   '../js/index.js',
   '../js/errors.js',

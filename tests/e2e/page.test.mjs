@@ -1,24 +1,28 @@
 // End-to-end test of the page in www/: headless Chromium (Debian's) opens
 // the page from the package's static server, drops a generated WAV, a real
-// GTZAN FLAC clip and bad files onto it, and checks every card, the
+// GTZAN FLAC clip and bad files onto it, and checks every row and card, the
 // network log, the CSP, the console, offline use and the microphone mode.
-// Screenshots go to tests/artifacts/.
+// Whole folders are tested in library.test.mjs. Screenshots go to
+// tests/artifacts/.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { serve } from '../../scripts/serve.mjs';
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const ARTIFACTS = join(ROOT, 'tests', 'artifacts');
-const GTZAN = resolve(ROOT, '..', 'shared', 'data', 'gtzan-subset', 'genres');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'];
-const GENRES = ['blues', 'classical', 'country', 'disco', 'hiphop', 'jazz', 'metal', 'pop', 'reggae', 'rock'];
-const CLASSIFY_TIMEOUT = 120_000;
+import {
+  ARTIFACTS,
+  CHROMIUM,
+  CLASSIFY_TIMEOUT,
+  GENRES,
+  GTZAN,
+  LAUNCH_ARGS,
+  checkOffsite,
+  openPage as openPageOf,
+  startServer,
+  tableRows,
+  waitForBatch,
+} from './helpers.mjs';
 
 /** 16-bit PCM mono WAV of `seconds` of a synthetic tune: chords, bass and hi-hat noise. */
 function makeWav(seconds, rate = 22050) {
@@ -66,28 +70,6 @@ function gtzanClip(genre) {
   return { name, buffer: readFileSync(join(dir, name)) };
 }
 
-/** The package's static server on a free port; close() and listen() again (same port) for the offline test. */
-async function startServer() {
-  let http = null;
-  let port = 0;
-  const api = {
-    async listen() {
-      http = await serve({ port, root: process.env.PAGE_ROOT || ROOT });
-      port = http.address().port;
-      api.origin = `http://127.0.0.1:${port}`;
-      api.pageUrl = `${api.origin}/www/`;
-    },
-    async close() {
-      if (!http) return;
-      http.closeAllConnections();
-      await new Promise((r) => http.close(r));
-      http = null;
-    },
-  };
-  await api.listen();
-  return api;
-}
-
 let server;
 let browser;
 
@@ -103,26 +85,8 @@ after(async () => {
 });
 
 /** A fresh context and page that record every request, console error and CSP violation. */
-async function openPage(contextOptions = {}, from = browser) {
-  const context = await from.newContext({ viewport: { width: 1280, height: 900 }, ...contextOptions });
-  const requests = [];
-  const problems = [];
-  context.on('request', (r) => requests.push(r.url()));
-  context.on('weberror', (e) => problems.push(`uncaught: ${e.error().message}`));
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
-    });
-  });
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('worker', (w) => w.on('console', (m) => m.type() === 'error' && problems.push(`worker console: ${m.text()}`)));
-  await page.goto(server.pageUrl);
-  await page.waitForSelector('#engine-status[data-state="ready"]', { timeout: CLASSIFY_TIMEOUT });
-  return { context, page, requests, problems };
+function openPage(contextOptions = {}, from = browser) {
+  return openPageOf(from, server, contextOptions);
 }
 
 /** Sets files on the file input (as the picker does). */
@@ -174,53 +138,69 @@ async function packageResults(page, files) {
   }, payload);
 }
 
-/** Waits until every card has finished, then returns what each one shows. */
+/**
+ * Waits until the table has `count` rows, all finished, then opens each
+ * row's card in turn (one card on show at a time) and returns what each
+ * card shows, in the table's order.
+ */
 async function cardOutcomes(page, count) {
-  await page.waitForFunction(
-    (n) => {
-      const cards = [...document.querySelectorAll('#cards > .card')];
-      return cards.length === n && cards.every((c) => c.dataset.state === 'done' || c.dataset.state === 'error');
-    },
-    count,
-    { timeout: CLASSIFY_TIMEOUT },
-  );
-  return page.$$eval('#cards > .card', (cards) =>
-    cards.map((card) => {
-      const canvas = card.querySelector('canvas.mel-canvas');
-      let melPixels = null;
-      if (canvas) {
-        const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-        const distinct = new Set();
-        for (let i = 0; i < data.length; i += 4 * 7) distinct.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-        melPixels = { width: canvas.width, height: canvas.height, distinct: distinct.size };
-      }
-      return {
-        name: card.dataset.fileName,
-        state: card.dataset.state,
-        errorCode: card.dataset.errorCode ?? null,
-        genre: card.dataset.resultGenre ?? null,
-        confident: card.dataset.confident ?? null,
-        verdict: card.querySelector('.verdict-genre')?.textContent ?? null,
-        headline: card.querySelector('.verdict')?.textContent ?? null,
-        unsureNote: card.querySelector('.unsure-note')?.textContent ?? null,
-        live: card.querySelector('[role="status"]')?.textContent ?? null,
-        alert: card.querySelector('[role="alert"]')?.textContent ?? null,
-        cardProbabilities: card.dataset.probabilities ? JSON.parse(card.dataset.probabilities) : null,
-        bars: [...card.querySelectorAll('.bar')].map((b) => ({
-          genre: b.dataset.genre,
-          probability: Number(b.dataset.probability),
-          top: b.dataset.top === 'true',
-          text: b.querySelector('.bar-value').textContent,
-        })),
-        top3: [...card.querySelectorAll('.top3-list .chip')].map((c) => c.dataset.genre),
-        summary: card.querySelector('.top3')?.textContent ?? null,
-        windows: Number(card.dataset.windows ?? 0),
-        timelineRows: [...card.querySelectorAll('.timeline-table tbody tr')].map((r) => r.lastElementChild.textContent),
-        timelineLabel: card.querySelector('.timeline-strip')?.getAttribute('aria-label') ?? null,
-        melPixels,
-      };
-    }),
-  );
+  await waitForBatch(page, count);
+  const rows = await tableRows(page);
+  assert.equal(rows.length, count, 'one row per file');
+  const out = [];
+  for (const row of rows) {
+    await page.click(`#results-table tr[data-id="${row.id}"] .row-open`);
+    await page.waitForFunction(
+      (path) => {
+        const card = document.querySelector('#detail > .card');
+        const tr = document.querySelector('#results-table tr[data-selected="true"]');
+        if (!card || !tr || tr.dataset.path !== path) return false;
+        return card.dataset.state === 'error' || (card.dataset.state === 'done' && card.dataset.mel !== 'pending');
+      },
+      row.path,
+      { timeout: CLASSIFY_TIMEOUT },
+    );
+    assert.equal(await page.locator('#detail > .card').count(), 1, 'one card on show');
+    out.push(await page.$eval('#detail > .card', readCard));
+  }
+  return out;
+}
+
+/** What a card shows (run in the page). */
+function readCard(card) {
+  const canvas = card.querySelector('canvas.mel-canvas');
+  let melPixels = null;
+  if (canvas) {
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    const distinct = new Set();
+    for (let i = 0; i < data.length; i += 4 * 7) distinct.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    melPixels = { width: canvas.width, height: canvas.height, distinct: distinct.size };
+  }
+  return {
+    name: card.dataset.fileName,
+    state: card.dataset.state,
+    errorCode: card.dataset.errorCode ?? null,
+    genre: card.dataset.resultGenre ?? null,
+    confident: card.dataset.confident ?? null,
+    verdict: card.querySelector('.verdict-genre')?.textContent ?? null,
+    headline: card.querySelector('.verdict')?.textContent ?? null,
+    unsureNote: card.querySelector('.unsure-note')?.textContent ?? null,
+    live: card.querySelector('[role="status"]')?.textContent ?? null,
+    alert: card.querySelector('[role="alert"]')?.textContent ?? null,
+    cardProbabilities: card.dataset.probabilities ? JSON.parse(card.dataset.probabilities) : null,
+    bars: [...card.querySelectorAll('.bar')].map((b) => ({
+      genre: b.dataset.genre,
+      probability: Number(b.dataset.probability),
+      top: b.dataset.top === 'true',
+      text: b.querySelector('.bar-value').textContent,
+    })),
+    top3: [...card.querySelectorAll('.top3-list .chip')].map((c) => c.dataset.genre),
+    summary: card.querySelector('.top3')?.textContent ?? null,
+    windows: Number(card.dataset.windows ?? 0),
+    timelineRows: [...card.querySelectorAll('.timeline-table tbody tr')].map((r) => r.lastElementChild.textContent),
+    timelineLabel: card.querySelector('.timeline-strip')?.getAttribute('aria-label') ?? null,
+    melPixels,
+  };
 }
 
 function checkClassified(card) {
@@ -266,12 +246,6 @@ function checkConfidence(card) {
   assert.equal(card.live.includes('(unsure)'), unsure, `${card.name}: live region "${card.live}"`);
 }
 
-function checkOffsite(requests, origin) {
-  assert.ok(requests.some((u) => u.endsWith('.wasm')), 'the WebAssembly module request was recorded');
-  const offsite = requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:') && !u.startsWith('blob:'));
-  assert.deepEqual(offsite, [], 'every request stays on the local server');
-}
-
 test('the page classifies dropped and picked files, keeps bad files on their own cards', { timeout: 300_000 }, async () => {
   const { context, page, requests, problems } = await openPage();
 
@@ -293,12 +267,17 @@ test('the page classifies dropped and picked files, keeps bad files on their own
   const wav = { name: 'synthetic-tune.wav', mimeType: 'audio/wav', buffer: makeWav(15) };
   const clip = gtzanClip('classical');
   const flac = { name: clip.name, mimeType: 'audio/flac', buffer: clip.buffer };
-  const text = { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('These are notes, not music.\n'.repeat(40)) };
+  const notes = Buffer.from('These are notes, not music.\n'.repeat(40));
+  const skipped = { name: 'notes.txt', mimeType: 'text/plain', buffer: notes };
+  const text = { name: 'notes.mp3', mimeType: 'audio/mpeg', buffer: notes };
   const empty = { name: 'empty.wav', mimeType: 'audio/wav', buffer: Buffer.alloc(0) };
   const truncated = { name: 'truncated.mp3', mimeType: 'audio/mpeg', buffer: wav.buffer.subarray(0, 30) };
 
-  // Bad files first: the worker must keep serving the files after them.
-  await pickFiles(page, [text, empty, truncated]);
+  // Bad files first: the worker must keep serving the files after them. A
+  // file that is not audio is skipped, and counted.
+  await pickFiles(page, [skipped, text, empty, truncated]);
+  await page.waitForSelector('#collect-note[data-audio="3"][data-skipped="1"]');
+  assert.match(await page.textContent('#collect-note'), /^Added 3 audio files; 1 file skipped \(not audio\)\.$/);
   await dropFiles(page, [wav, flac]);
   const cards = await cardOutcomes(page, 5);
   const byName = Object.fromEntries(cards.map((c) => [c.name, c]));
@@ -430,9 +409,15 @@ for (const colorScheme of ['light', 'dark']) {
     const clip = gtzanClip('jazz');
     await pickFiles(page, [
       { name: clip.name, mimeType: 'audio/flac', buffer: clip.buffer },
+      { name: 'notes.mp3', mimeType: 'audio/mpeg', buffer: Buffer.from('not audio') },
       { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not audio') },
     ]);
-    await cardOutcomes(page, 2);
+    // The table, the error card, then the result card with its timeline open.
+    const [first] = await cardOutcomes(page, 2);
+    assert.equal(first.name, clip.name);
+    assert.deepEqual(await page.evaluate(lowContrastText), [], 'the table and the error card');
+    await page.click('#results-table tr[data-status="done"] .row-open');
+    await page.waitForSelector('#detail .card[data-state="done"]:not([data-mel="pending"])');
     await page.click('.timeline-text summary');
     assert.deepEqual(await page.evaluate(lowContrastText), []);
     assert.deepEqual(problems, []);
@@ -453,7 +438,7 @@ test('an unsure result reads as a guess, with a note; a confident one states the
       const out = {};
       for (const [name, confident] of [['sure', true], ['unsure', false], ['older-package', undefined]]) {
         const card = createFileCard(new File([new Uint8Array(8)], `${name}.wav`, { type: 'audio/wav' }));
-        document.getElementById('cards').append(card.element);
+        document.getElementById('detail').append(card.element);
         card.done({ genre: 'jazz', confident, probabilities, top3, windows, duration: 3, sampleRate: 22050 });
         const q = (s) => card.element.querySelector(s);
         out[name] = {
