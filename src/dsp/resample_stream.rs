@@ -42,7 +42,7 @@ impl Resampler {
         let mode = if sample_rate == SAMPLE_RATE || sample_rate == 0 {
             Mode::Same
         } else if sample_rate == 2 * SAMPLE_RATE {
-            Mode::Halve(Box::new(Halver::new()))
+            Mode::Halve(Box::default())
         } else {
             let kernel = Kernel::new(sample_rate);
             let bank = Bank::new(&kernel).map(Box::new);
