@@ -27,6 +27,10 @@ pub enum Error {
     UnsupportedCodec { codec: String },
     /// The stream ends before the length its header announces.
     Truncated { frames: u64, expected_frames: u64 },
+    /// The stream runs past the longest input the analysis takes
+    /// ([`crate::limits::MAX_DURATION_S`] unless a caller sets a lower cap):
+    /// an endless source, or far longer than any recording to classify.
+    TooLong { max_seconds: f32 },
     /// The stream is damaged beyond decoding.
     Corrupt { message: String },
     /// The file could not be read.
@@ -100,6 +104,11 @@ impl fmt::Display for Error {
                 f,
                 "the audio is truncated: {frames} of {expected_frames} frames present"
             ),
+            Error::TooLong { max_seconds } => write!(
+                f,
+                "the audio is too long: it runs past {max_seconds} s ({:.1} h), the longest input the analysis takes",
+                max_seconds / 3600.0
+            ),
             Error::Corrupt { message } => write!(f, "the audio is damaged: {message}"),
             Error::Io { message } => write!(f, "cannot read the file: {message}"),
             Error::InvalidModel { reason } => write!(f, "invalid model file: {reason}"),
@@ -144,6 +153,7 @@ impl Error {
             | Error::NoAudioTrack
             | Error::UnsupportedCodec { .. }
             | Error::Truncated { .. }
+            | Error::TooLong { .. }
             | Error::Corrupt { .. }
             | Error::Io { .. } => "decode",
             Error::InvalidModel { .. } | Error::ModelVersion { .. } | Error::NoModel => "model",
@@ -173,6 +183,9 @@ mod tests {
         assert_eq!(Error::Cancelled.code(), "cancelled");
         assert_eq!(Error::NoModel.code(), "model");
         assert_eq!(Error::UnrecognizedFormat.code(), "decode");
+        // Native inputs only (the browser decodes whole files): the code
+        // stays within the JavaScript contract.
+        assert_eq!(Error::TooLong { max_seconds: 60.0 }.code(), "decode");
         assert_eq!(Error::NoMusic { rms_dbfs: -120.0 }.code(), "no-music");
     }
 }

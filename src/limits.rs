@@ -10,6 +10,11 @@ pub const MAX_SAMPLE_RATE: u32 = 192_000;
 /// Shortest accepted input, in samples at [`SAMPLE_RATE`]: one full STFT
 /// frame (2048 samples, about 93 ms).
 pub const MIN_SAMPLES: usize = N_FFT;
+/// Longest input a streamed analysis reads, in seconds of audio (12 hours):
+/// past it, [`crate::Error::TooLong`]. Streaming keeps memory bounded at any
+/// length; the cap bounds the time an endless source (a device, a pipe)
+/// could take.
+pub const MAX_DURATION_S: f32 = 12.0 * 3600.0;
 /// Largest accepted sample magnitude. Audio is normally within [-1, 1]
 /// (integer PCM passed unscaled stays far below this); beyond it the power
 /// spectra of the analysis could overflow single precision.

@@ -129,15 +129,30 @@ fn halve_body(x: &[f32], b: &mut Blocks) -> Vec<f32> {
     if x.is_empty() {
         return out;
     }
-    let Weights { p, q } = weights();
-    let m = BLOCK_FFT / 2;
     // Block b covers full-rate outputs m in [b * STEP, (b + 1) * STEP); the
     // input sample feeding lag 0 of output m is x[m - HALF + i] for tap i.
     let mut start = 0usize;
     while out.len() < n_out {
+        let even = b.block(x, start as isize);
+        let take = (STEP / 2).min(n_out - out.len());
+        out.extend_from_slice(&even[..take]);
+        start += STEP;
+    }
+    out
+}
+
+impl Blocks {
+    /// The even outputs of the block of full-rate outputs `start .. start
+    /// + STEP` of `x` (zero outside `x`): the one block computation of
+    /// [`halve`] and [`Halver`], so that both give the same bits.
+    #[inline(always)]
+    fn block(&mut self, x: &[f32], start: isize) -> &[f32] {
+        let b = self;
+        let Weights { p, q } = weights();
+        let m = BLOCK_FFT / 2;
         // seg[i] = x[start + i - HALF], zero outside x.
         b.forward
-            .process(|seg| copy_padded(x, start as isize - HALF as isize, seg));
+            .process(|seg| copy_padded(x, start - HALF as isize, seg));
         // Even samples of the filtered block: its spectrum folded onto half
         // the length, in one pass (see `weights`).
         // k = 0 pairs Z[0] with itself; then Z[k] with Z[m - k].
@@ -153,11 +168,85 @@ fn halve_body(x: &[f32], b: &mut Blocks) -> Vec<f32> {
             v[j] = lo.get(j) * p[j] + hi.get(j).conj() * q[j];
         }
         b.inverse.process(&b.folded, &mut b.even);
-        let take = (STEP / 2).min(n_out - out.len());
-        out.extend_from_slice(&b.even[..take]);
-        start += STEP;
+        &b.even[..STEP / 2]
     }
-    out
+}
+
+/// [`halve`] of a stream: the input arrives in pieces of any size, the
+/// output leaves as soon as its block is complete, and only the input the
+/// next block needs (`BLOCK_FFT` samples at most, besides the newest piece)
+/// is kept. The blocks fall at the same positions as in [`halve`], so the
+/// concatenated output is bit for bit `halve` of the concatenated input.
+pub struct Halver {
+    blocks: Blocks,
+    /// Input samples from `offset` on.
+    buf: Vec<f32>,
+    offset: usize,
+    /// First full-rate output of the next block (a multiple of `STEP`).
+    next: usize,
+    /// Outputs handed out so far.
+    produced: usize,
+}
+
+impl Default for Halver {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Halver {
+    pub fn new() -> Self {
+        Self {
+            blocks: Blocks::new(),
+            buf: Vec::new(),
+            offset: 0,
+            next: 0,
+            produced: 0,
+        }
+    }
+
+    /// Takes the next input samples; appends the outputs they complete.
+    pub fn push(&mut self, x: &[f32], out: &mut Vec<f32>) {
+        self.buf.extend_from_slice(x);
+        super::target_features::with_avx2(
+            #[inline(always)]
+            || {
+                // A block needs inputs up to next - HALF + BLOCK_FFT.
+                while self.next + BLOCK_FFT - HALF <= self.offset + self.buf.len() {
+                    let start = self.next as isize - self.offset as isize;
+                    out.extend_from_slice(self.blocks.block(&self.buf, start));
+                    self.produced += STEP / 2;
+                    self.next += STEP;
+                }
+            },
+        );
+        // The next block starts reading at next - HALF; what lies before is
+        // dropped a block's worth at a time (not on every small piece).
+        let keep_from = self.next.saturating_sub(HALF).max(self.offset);
+        if keep_from - self.offset >= BLOCK_FFT / 2 {
+            self.buf.drain(..keep_from - self.offset);
+            self.offset = keep_from;
+        }
+    }
+
+    /// Ends the stream: appends the remaining outputs, `ceil(len / 2)` in
+    /// all.
+    pub fn finish(&mut self, out: &mut Vec<f32>) {
+        let n_out = (self.offset + self.buf.len()).div_ceil(2);
+        super::target_features::with_avx2(
+            #[inline(always)]
+            || {
+                while self.produced < n_out {
+                    let start = self.next as isize - self.offset as isize;
+                    let even = self.blocks.block(&self.buf, start);
+                    let take = (STEP / 2).min(n_out - self.produced);
+                    out.extend_from_slice(&even[..take]);
+                    self.produced += take;
+                    self.next += STEP;
+                }
+            },
+        );
+    }
 }
 
 #[cfg(test)]
@@ -209,5 +298,23 @@ mod tests {
             assert!(err < 1e-5, "n = {n}: max error {err}");
         }
         assert!(halve(&[]).is_empty());
+    }
+
+    #[test]
+    fn the_stream_gives_the_same_bits_in_any_pieces() {
+        let mut rng = crate::rng::Rng::new(7);
+        for n in [0usize, 1, 5, 1201, STEP + HALF, 3 * STEP + 7, 40_000] {
+            let x: Vec<f32> = (0..n).map(|_| rng.uniform_in(-1.0, 1.0) as f32).collect();
+            let want = halve(&x);
+            for piece in [1usize, 333, 4096, 100_000] {
+                let mut h = Halver::new();
+                let mut got = Vec::new();
+                for c in x.chunks(piece) {
+                    h.push(c, &mut got);
+                }
+                h.finish(&mut got);
+                assert_eq!(got, want, "n = {n}, pieces of {piece}");
+            }
+        }
     }
 }

@@ -60,6 +60,7 @@ pub mod mfcc;
 pub mod recent;
 pub mod reduce;
 pub mod resample;
+pub mod resample_stream;
 pub mod stft;
 pub mod target_features;
 pub mod tonnetz;

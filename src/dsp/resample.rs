@@ -47,7 +47,7 @@ pub fn to_analysis_rate(samples: &[f32], sample_rate: u32) -> Cow<'_, [f32]> {
 }
 
 /// Windowed-sinc lowpass sampled on a fine grid of input-sample offsets.
-struct Kernel {
+pub(super) struct Kernel {
     sample_rate: u64,
     /// Half-width in input samples.
     half: f64,
@@ -69,7 +69,7 @@ fn bessel_i0(x: f64) -> f64 {
 }
 
 impl Kernel {
-    fn new(sample_rate: u32) -> Self {
+    pub(super) fn new(sample_rate: u32) -> Self {
         let sr = sample_rate as f64;
         let nyquist = sr.min(SAMPLE_RATE as f64) / 2.0;
         // Cutoff and transition in cycles per input sample.
@@ -117,42 +117,68 @@ impl Kernel {
     /// the outputs soxr produces; librosa pads the rest with zeros.
     #[inline(always)]
     fn for_each_output(&self, n: usize, mut f: impl FnMut(i64, u64) -> f32) -> Vec<f32> {
-        let out_rate = SAMPLE_RATE as u64;
-        let n = n as u64;
-        let n_out = (n * out_rate).div_ceil(self.sample_rate);
-        // soxr returns round(n * ratio) samples (halves up).
-        let n_soxr = (2 * n * out_rate + self.sample_rate) / (2 * self.sample_rate);
+        let (n_out, n_soxr) = self.output_counts(n as u64);
         (0..n_out)
             .map(|m| {
                 if m >= n_soxr {
                     return 0.0;
                 }
                 // Input position of output m: m * sr / 22050, exactly split.
-                let num = m * self.sample_rate;
-                f((num / out_rate) as i64, num % out_rate)
+                let (k0, rem) = self.position(m);
+                f(k0, rem)
             })
             .collect()
     }
 
     fn apply(&self, x: &[f32]) -> Vec<f32> {
-        let reach = self.half as i64;
-        self.for_each_output(x.len(), |k0, rem| {
-            let frac = rem as f64 / SAMPLE_RATE as f64;
-            let lo = (k0 - reach).max(0);
-            let hi = (k0 + reach + 1).min(x.len() as i64 - 1);
-            let mut acc = 0.0f64;
-            for k in lo..=hi {
-                acc += x[k as usize] as f64 * self.weight((k - k0) as f64 - frac);
-            }
-            acc as f32
-        })
+        self.for_each_output(x.len(), |k0, rem| self.output(x, 0, k0, rem))
+    }
+
+    /// Inputs on either side of an output's position that it depends on
+    /// (one more on the right): an output at `k0 + rem / 22050` reads input
+    /// samples `k0 - reach() ..= k0 + reach() + 1`.
+    pub(super) fn reach(&self) -> i64 {
+        self.half as i64
+    }
+
+    /// Number of inputs `n`: the outputs librosa returns and the first
+    /// `n_soxr` of them that soxr computes (the rest are zeros).
+    pub(super) fn output_counts(&self, n: u64) -> (u64, u64) {
+        let out_rate = SAMPLE_RATE as u64;
+        let n_out = (n * out_rate).div_ceil(self.sample_rate);
+        // soxr returns round(n * ratio) samples (halves up).
+        let n_soxr = (2 * n * out_rate + self.sample_rate) / (2 * self.sample_rate);
+        (n_out, n_soxr)
+    }
+
+    /// Input position `(k0, rem)` of output `m`: `k0 + rem / 22050`.
+    pub(super) fn position(&self, m: u64) -> (i64, u64) {
+        let num = m * self.sample_rate;
+        let out_rate = SAMPLE_RATE as u64;
+        ((num / out_rate) as i64, num % out_rate)
+    }
+
+    /// The output at input position `(k0, rem)`, where `x[i]` is input
+    /// sample `offset + i` and `x` ends where the input ends or beyond
+    /// what the output reads.
+    pub(super) fn output(&self, x: &[f32], offset: i64, k0: i64, rem: u64) -> f32 {
+        let reach = self.reach();
+        let frac = rem as f64 / SAMPLE_RATE as f64;
+        let lo = (k0 - reach).max(0);
+        let hi = (k0 + reach + 1).min(offset + x.len() as i64 - 1);
+        let mut acc = 0.0f64;
+        for k in lo..=hi {
+            let v = x.get((k - offset) as usize).copied().unwrap_or(0.0);
+            acc += v as f64 * self.weight((k - k0) as f64 - frac);
+        }
+        acc as f32
     }
 }
 
 /// The kernel sampled once per output phase (polyphase filter bank): for
 /// rates whose ratio to 22050 has a small denominator (all common rates),
 /// each output is then one dot product.
-struct Bank {
+pub(super) struct Bank {
     /// Output phases: 22050 / gcd(rate, 22050).
     phases: u64,
     /// Taps per phase, for input samples `k0 - reach ..= k0 + reach + 1`.
@@ -161,7 +187,7 @@ struct Bank {
 }
 
 impl Bank {
-    fn new(kernel: &Kernel) -> Option<Self> {
+    pub(super) fn new(kernel: &Kernel) -> Option<Self> {
         let (mut a, mut b) = (kernel.sample_rate, SAMPLE_RATE as u64);
         while b != 0 {
             (a, b) = (b, a % b);
@@ -187,19 +213,27 @@ impl Bank {
 
     #[inline(always)]
     fn apply(&self, kernel: &Kernel, x: &[f32]) -> Vec<f32> {
-        let reach = kernel.half as i64;
+        kernel.for_each_output(x.len(), |k0, rem| self.output(kernel, x, 0, k0, rem))
+    }
+
+    /// [`Kernel::output`] as one dot product with the phase's taps.
+    #[inline(always)]
+    pub(super) fn output(&self, kernel: &Kernel, x: &[f32], offset: i64, k0: i64, rem: u64) -> f32 {
+        let reach = kernel.reach();
         let step = SAMPLE_RATE as u64 / self.phases;
-        kernel.for_each_output(x.len(), |k0, rem| {
-            let p = (rem / step) as usize;
-            let w = &self.weights[p * self.taps..(p + 1) * self.taps];
-            // Taps cover x[k0 - reach ..= k0 + reach + 1], clipped to x.
-            let lo = (k0 - reach).max(0);
-            let hi = (k0 + reach + 2).min(x.len() as i64).max(lo);
-            let skip = (lo - (k0 - reach)) as usize;
-            let xs = x.get(lo as usize..hi as usize).unwrap_or(&[]);
-            let ws = w.get(skip..).unwrap_or(&[]);
-            super::reduce::dot_f32(ws, xs)
-        })
+        let p = (rem / step) as usize;
+        let w = &self.weights[p * self.taps..(p + 1) * self.taps];
+        // Taps cover x[k0 - reach ..= k0 + reach + 1], clipped to the input.
+        let lo = (k0 - reach).max(0);
+        let hi = (k0 + reach + 2).min(offset + x.len() as i64).max(lo);
+        let skip = (lo - (k0 - reach)) as usize;
+        let xs = usize::try_from(lo - offset)
+            .ok()
+            .zip(usize::try_from(hi - offset).ok())
+            .and_then(|(a, b)| x.get(a..b))
+            .unwrap_or(&[]);
+        let ws = w.get(skip..).unwrap_or(&[]);
+        super::reduce::dot_f32(ws, xs)
     }
 }
 

@@ -257,10 +257,9 @@ fn truncated_wav() {
     for cut in [1, 4, 11, 12, 20, 36, 43, 44] {
         decode_error(&wav[..cut], &format!("WAV cut at {cut}"));
     }
-    assert!(matches!(
-        decode_error(&wav[..wav.len() / 3], "WAV cut in its data"),
-        Error::Truncated { .. }
-    ));
+    // Cut in its data: decoded as far as it goes, marked truncated.
+    let d = decode_bytes(&wav[..wav.len() / 3]).unwrap();
+    assert!(d.truncated, "WAV cut in its data");
 }
 
 #[test]
@@ -271,13 +270,8 @@ fn truncated_flac() {
         decode_error(&flac[..cut], &format!("FLAC cut at {cut}"));
     }
     for cut in [flac.len() / 10, flac.len() / 2] {
-        assert!(
-            matches!(
-                decode_error(&flac[..cut], "FLAC cut in its frames"),
-                Error::Truncated { .. }
-            ),
-            "cut at {cut}"
-        );
+        let d = decode_bytes(&flac[..cut]).unwrap();
+        assert!(d.truncated, "FLAC cut at {cut}");
     }
 }
 

@@ -20,7 +20,8 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-/// A temporary folder with three good WAV files, a truncated WAV, a WAV
+/// A temporary folder with three good WAV files, a truncated WAV (cut to a
+/// third: classified as far as it goes, marked truncated), a WAV
 /// declaring 0 Hz, a text file named .mp3, a text file named .txt and a
 /// model file.
 fn workspace() -> (tempfile::TempDir, PathBuf) {
@@ -199,13 +200,16 @@ fn folder_keeps_going_past_bad_files_and_fails_at_the_end() {
     let stdout = text(&out.stdout);
     let stderr = text(&out.stderr);
     let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines.len(), 3, "{stdout}");
+    assert_eq!(lines.len(), 4, "{stdout}");
     assert!(lines[0].contains("a.wav:") && lines[1].contains("b.wav:"));
-    assert!(lines[2].contains("c.wav:"));
+    assert!(lines[3].contains("c.wav:"));
+    // The truncated WAV is classified as far as it goes, and marked.
     assert!(
-        stderr.contains("bad.wav") && stderr.contains("truncated"),
-        "{stderr}"
+        lines[2].contains("bad.wav:") && lines[2].ends_with(" (truncated)"),
+        "{stdout}"
     );
+    assert!(lines.iter().filter(|l| l.contains("(truncated)")).count() == 1);
+    assert!(!stderr.contains("bad.wav"), "{stderr}");
     assert!(stderr.contains("fake.mp3") && stderr.contains("not a recognised audio file"));
     assert!(
         stderr.contains("zero-rate.wav") && stderr.contains("damaged"),
@@ -352,15 +356,17 @@ fn folders_are_walked_recursively_and_every_problem_reported() {
     assert_eq!(
         rel,
         [
+            "bad.wav",
             "c.wav",
             "jazz/live/a.wav",
             "rock/Ünïcode, \"quoted\" name/b.WAV"
         ],
         "sorted by path, extensions in any case"
     );
-    for bad in ["bad.wav", "fake.mp3", "zero-rate.wav"] {
+    for bad in ["fake.mp3", "zero-rate.wav"] {
         assert!(stderr.contains(bad), "{bad}: {stderr}");
     }
+    assert!(!stderr.contains("bad.wav"), "{stderr}");
     #[cfg(unix)]
     assert!(
         stderr.contains("warning: ") && stderr.contains("back-to-jazz") && stderr.contains("loop"),
@@ -400,12 +406,14 @@ fn csv_has_one_row_per_file_failures_included() {
         "probability",
         "top3",
         "duration",
+        "truncated",
     ];
     header.extend(genres.iter().map(String::as_str));
     header.push("error");
     assert_eq!(rows[0], header);
     let body = &rows[1..];
-    // 3 classified and 3 bad files; the link loop is a warning, not a row.
+    // 4 classified (one truncated) and 2 bad files; the link loop is a
+    // warning, not a row.
     assert_eq!(body.len(), 6, "{body:?}");
     assert!(body.iter().all(|r| r.len() == header.len()));
     let json = genre(&["classify", "--json", "--model", s(&model), s(&root)]);
@@ -420,6 +428,11 @@ fn csv_has_one_row_per_file_failures_included() {
             .unwrap();
         assert_eq!(row[1], v["genre"].as_str().unwrap());
         assert_eq!(row[2], v["confident"].to_string());
+        assert_eq!(row[6], v["truncated"].to_string());
+        assert_eq!(
+            v["truncated"],
+            v["file"].as_str().unwrap().ends_with("bad.wav")
+        );
         assert!(row.last().unwrap().is_empty(), "no error: {row:?}");
         for (i, g) in genres.iter().enumerate() {
             let p = v["probabilities"]
@@ -430,7 +443,7 @@ fn csv_has_one_row_per_file_failures_included() {
                 .unwrap()["probability"]
                 .as_f64()
                 .unwrap();
-            let cell: f64 = row[6 + i].parse().unwrap();
+            let cell: f64 = row[7 + i].parse().unwrap();
             assert!((cell - p).abs() <= 5e-5, "{g}: {cell} vs {p}");
         }
     }

@@ -72,7 +72,7 @@ static ALLOC: Counting = Counting;
 
 /// Bytes allocated by this thread at the peak of `f`, beyond what was live
 /// when it started.
-fn peak_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
+pub(crate) fn peak_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
     LIVE.set(0);
     PEAK.set(0);
     COUNTING.set(true);

@@ -25,3 +25,4 @@ mod parity;
 mod properties;
 mod robustness;
 mod split_fft;
+mod stream;

@@ -14,7 +14,7 @@ mod cli {
     use std::process::ExitCode;
 
     use clap::{Parser, Subcommand};
-    use genre_classifier::decode::decode_file;
+    use genre_classifier::decode::{classify_file, decode_file};
     use genre_classifier::layout::GROUPS;
     use genre_classifier::{Classification, Error, Model};
     use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -170,8 +170,8 @@ mod cli {
             .into_par_iter()
             .map(|f| {
                 let r = f.and_then(|path| {
-                    decode_file(&path)
-                        .and_then(|d| model.classify(&d.samples, d.sample_rate))
+                    // Streamed: memory stays bounded at any file length.
+                    classify_file(model, &path, &mut |_, _| true)
                         .map(|c| (path.clone(), c))
                         .map_err(|e| (path, e.to_string()))
                 });

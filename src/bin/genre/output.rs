@@ -10,14 +10,15 @@ use serde::Serialize;
 /// Output format of `genre classify`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// One line per file: genre, top 3, duration.
+    /// One line per file: genre, top 3, duration ("(truncated)" for a file
+    /// that ends before its announced length).
     Text,
     /// One JSON object per line and file: `file` and the result object of
     /// the JavaScript API.
     Json,
     /// A header, then one row per file, failed files included (with
     /// `error` set): file, genre, confident, probability, top3, duration,
-    /// one probability column per genre.
+    /// truncated, one probability column per genre.
     Csv,
 }
 
@@ -44,6 +45,7 @@ pub fn csv_header(genres: &[String]) -> String {
         "probability",
         "top3",
         "duration",
+        "truncated",
     ]
     .map(String::from)
     .to_vec();
@@ -58,13 +60,14 @@ pub fn csv_header(genres: &[String]) -> String {
 
 fn text(file: &Path, c: &Classification) -> String {
     format!(
-        "{}: {}{} ({}; {:.1} s, {} windows)",
+        "{}: {}{} ({}; {:.1} s, {} windows){}",
         file.display(),
         c.genre,
         if c.confident { "" } else { " (unsure)" },
         top3(c),
         c.duration,
-        c.windows.len()
+        c.windows.len(),
+        if c.truncated { " (truncated)" } else { "" }
     )
 }
 
@@ -110,6 +113,7 @@ fn csv_row(file: &Path, outcome: Outcome, genres: &[String]) -> String {
                 format!("{best:.4}"),
                 top3(c),
                 format!("{:.2}", c.duration),
+                c.truncated.to_string(),
             ]);
             fields.extend(genres.iter().map(|g| {
                 c.probabilities
@@ -120,7 +124,7 @@ fn csv_row(file: &Path, outcome: Outcome, genres: &[String]) -> String {
             fields.push(String::new());
         }
         Err(e) => {
-            fields.extend(std::iter::repeat_n(String::new(), 5 + genres.len()));
+            fields.extend(std::iter::repeat_n(String::new(), 6 + genres.len()));
             fields.push(e.to_string());
         }
     }
@@ -157,10 +161,10 @@ mod tests {
     fn a_failed_file_is_a_row_with_its_error() {
         let genres = vec!["rock".to_string(), "jazz".to_string()];
         let row = csv_row(Path::new("x.mp3"), Err("damaged, badly"), &genres);
-        assert_eq!(row, "x.mp3,,,,,,,,\"damaged, badly\"");
+        assert_eq!(row, "x.mp3,,,,,,,,,\"damaged, badly\"");
         assert_eq!(
             csv_header(&genres),
-            "file,genre,confident,probability,top3,duration,rock,jazz,error"
+            "file,genre,confident,probability,top3,duration,truncated,rock,jazz,error"
         );
     }
 }

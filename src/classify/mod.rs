@@ -11,6 +11,9 @@ use crate::input::Signal;
 use crate::limits::NO_MUSIC_RMS;
 use crate::model::Model;
 
+pub mod stream;
+pub use stream::StreamClassifier;
+
 /// Probabilities at or below this are left out of [`Classification::top3`].
 pub const TOP3_MIN_PROBABILITY: f32 = 0.15;
 
@@ -60,6 +63,9 @@ pub struct Classification {
     pub duration: f32,
     /// Sample rate of the input, in Hz.
     pub sample_rate: u32,
+    /// Whether the input ended before the length its header announced (a
+    /// cut or damaged file): the result covers the part that decoded.
+    pub truncated: bool,
 }
 
 /// Classifies mono `samples` at `sample_rate` Hz with the embedded model.
@@ -131,38 +137,52 @@ impl Model {
         progress: &mut dyn FnMut(usize, usize) -> bool,
     ) -> Result<Classification, Error> {
         let y = signal.samples();
-        let rms = signal.ac_rms();
-        if rms < NO_MUSIC_RMS {
-            return Err(Error::NoMusic {
-                rms_dbfs: 20.0 * rms.max(1e-12).log10(),
-            });
-        }
+        check_level(signal.ac_rms())?;
         let (window, hop) = window_samples(self.window_s(), self.hop_s());
         let ranges = window_ranges(y.len(), window, hop);
         let total = ranges.len();
         if !progress(0, total) {
             return Err(Error::Cancelled);
         }
-        let n = self.genres().len();
-        let mut sum = vec![0.0f64; n];
+        let mut sum = vec![0.0f64; self.genres().len()];
         let mut windows = Vec::with_capacity(total);
-        let sr = SAMPLE_RATE as f32;
         for (i, r) in ranges.into_iter().enumerate() {
-            let features = extract(&y[r.clone()])?;
-            let p = self.predict(&features);
-            for (s, &v) in sum.iter_mut().zip(&p) {
-                *s += v as f64;
-            }
-            windows.push(Window {
-                start: r.start as f32 / sr,
-                end: r.end as f32 / sr,
-                genre: self.genres()[argmax(&p)].clone(),
-                probabilities: p,
-            });
+            windows.push(self.classify_window(&y[r.clone()], r.start, &mut sum)?);
             if !progress(i + 1, total) {
                 return Err(Error::Cancelled);
             }
         }
+        Ok(self.summarize(&sum, windows, signal.duration(), signal.input_rate(), false))
+    }
+
+    /// The result of the window `y` starting at sample `start` (at
+    /// [`SAMPLE_RATE`]); adds its probabilities to `sum`.
+    fn classify_window(&self, y: &[f32], start: usize, sum: &mut [f64]) -> Result<Window, Error> {
+        let features = extract(y)?;
+        let p = self.predict(&features);
+        for (s, &v) in sum.iter_mut().zip(&p) {
+            *s += v as f64;
+        }
+        let sr = SAMPLE_RATE as f32;
+        Ok(Window {
+            start: start as f32 / sr,
+            end: (start + y.len()) as f32 / sr,
+            genre: self.genres()[argmax(&p)].clone(),
+            probabilities: p,
+        })
+    }
+
+    /// The track's result from its windows and the `sum` of their
+    /// probabilities.
+    fn summarize(
+        &self,
+        sum: &[f64],
+        windows: Vec<Window>,
+        duration: f32,
+        sample_rate: u32,
+        truncated: bool,
+    ) -> Classification {
+        let total = windows.len().max(1);
         let mean: Vec<f32> = sum.iter().map(|s| (s / total as f64) as f32).collect();
         let probabilities: Vec<GenreProbability> = self
             .genres()
@@ -174,16 +194,28 @@ impl Model {
             })
             .collect();
         let best = argmax(&mean);
-        Ok(Classification {
+        Classification {
             genre: self.genres()[best].clone(),
             confident: mean[best] >= self.confidence_threshold(),
             top3: top3(&probabilities),
             probabilities,
             windows,
-            duration: signal.duration(),
-            sample_rate: signal.input_rate(),
-        })
+            duration,
+            sample_rate,
+            truncated,
+        }
     }
+}
+
+/// [`Error::NoMusic`] when the level around the mean, `ac_rms`, is below
+/// [`NO_MUSIC_RMS`].
+fn check_level(ac_rms: f32) -> Result<(), Error> {
+    if ac_rms < NO_MUSIC_RMS {
+        return Err(Error::NoMusic {
+            rms_dbfs: 20.0 * ac_rms.max(1e-12).log10(),
+        });
+    }
+    Ok(())
 }
 
 /// Index of the largest value (the first of equals).

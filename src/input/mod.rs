@@ -7,6 +7,8 @@ use crate::dsp::resample::to_analysis_rate;
 use crate::error::Error;
 use crate::limits::{min_samples, MAX_AMPLITUDE, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE};
 
+pub mod stream;
+
 /// Mono samples checked against the limits and resampled to
 /// [`crate::SAMPLE_RATE`]. Classification and the mel image of the same input
 /// share one.
@@ -62,22 +64,8 @@ pub fn check(samples: &[f32], sample_rate: u32) -> Result<(), Error> {
     if samples.is_empty() {
         return Err(Error::Empty);
     }
-    // One pass over the samples for both checks, a block at a time without
-    // early exit, so that it vectorises.
-    const BLOCK: usize = 256;
-    let bad = |s: &f32| s.is_nan() | (s.abs() > MAX_AMPLITUDE);
-    let first_bad = samples
-        .chunks(BLOCK)
-        .enumerate()
-        .find(|(_, block)| block.iter().fold(false, |any, s| any | bad(s)))
-        .and_then(|(b, block)| Some(b * BLOCK + block.iter().position(bad)?));
-    if let Some(index) = first_bad {
-        let value = samples[index];
-        return Err(if value.is_finite() {
-            Error::TooLoud { index, value }
-        } else {
-            Error::NonFinite { index }
-        });
+    if let Some(e) = first_bad(samples, 0) {
+        return Err(e);
     }
     let min = min_samples(sample_rate);
     if samples.len() < min {
@@ -87,6 +75,29 @@ pub fn check(samples: &[f32], sample_rate: u32) -> Result<(), Error> {
         });
     }
     Ok(())
+}
+
+/// The error of the first NaN or too loud sample of `samples`, whose first
+/// sample is input sample `index_offset`.
+fn first_bad(samples: &[f32], index_offset: usize) -> Option<Error> {
+    // One pass over the samples for both checks, a block at a time without
+    // early exit, so that it vectorises.
+    const BLOCK: usize = 256;
+    let bad = |s: &f32| s.is_nan() | (s.abs() > MAX_AMPLITUDE);
+    let first_bad = samples
+        .chunks(BLOCK)
+        .enumerate()
+        .find(|(_, block)| block.iter().fold(false, |any, s| any | bad(s)))
+        .and_then(|(b, block)| Some(b * BLOCK + block.iter().position(bad)?));
+    first_bad.map(|i| {
+        let value = samples[i];
+        let index = index_offset + i;
+        if value.is_finite() {
+            Error::TooLoud { index, value }
+        } else {
+            Error::NonFinite { index }
+        }
+    })
 }
 
 /// Mono mix of interleaved samples: the mean of the channels, frame by frame.
