@@ -105,6 +105,12 @@ export interface Classification {
   windows: ClassifiedWindow[];
   /** Length of the clip, in seconds. */
   duration: number;
+  /**
+   * True when the file ended before the length its header announced and was
+   * analysed as far as it decoded (the CLI's streaming decoder; samples and
+   * files the browser decodes give false).
+   */
+  truncated: boolean;
   /** Sample rate of the samples that were analysed (a decoded file's own rate), in Hz. */
   sampleRate: number;
   /** Present only when `melColumns` > 0 was asked for. */

@@ -49,7 +49,7 @@ impl<'m> StreamClassifier<'m> {
     pub fn new(model: &'m Model, signal: SignalStream, expected_len: Option<u64>) -> Self {
         let (window, hop) = window_samples(model.window_s(), model.hop_s());
         let expected = expected_len.map_or(0, |n| {
-            let len = (n * crate::SAMPLE_RATE as u64).div_ceil(signal.input_rate() as u64);
+            let len = (n * crate::dsp::SAMPLE_RATE as u64).div_ceil(signal.input_rate() as u64);
             window_count(len as usize, window, hop)
         });
         Self {

@@ -19,6 +19,7 @@ export const EXPORTS = { GENRES: true, GenreError: true, createClassifier: true,
 export const CLASSIFICATION = {
   genre: 'rock',
   confident: true,
+  truncated: false,
   probabilities: [{ genre: 'rock', probability: 1 }],
   top3: [{ genre: 'rock', probability: 1 }],
   windows: [{ start: 0, end: 3, genre: 'rock', probabilities: [1] }],
