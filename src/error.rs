@@ -9,8 +9,13 @@ use crate::limits::{MAX_AMPLITUDE, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE, NO_MUSIC_RM
 pub enum Error {
     /// The input holds no samples.
     Empty,
-    /// The input is shorter than the analysis needs (counted at the input rate).
-    TooShort { samples: usize, min_samples: usize },
+    /// The input is shorter than the analysis needs (counted at the input
+    /// rate, `sample_rate` Hz).
+    TooShort {
+        samples: usize,
+        min_samples: usize,
+        sample_rate: u32,
+    },
     /// A sample is NaN or infinite.
     NonFinite { index: usize },
     /// A sample's magnitude exceeds [`MAX_AMPLITUDE`].
@@ -68,10 +73,16 @@ impl fmt::Display for Error {
             Error::TooShort {
                 samples,
                 min_samples,
-            } => write!(
-                f,
-                "the audio is too short: {samples} samples, at least {min_samples} needed"
-            ),
+                sample_rate,
+            } => {
+                let s = |n: usize| n as f64 / (*sample_rate).max(1) as f64;
+                write!(
+                    f,
+                    "the audio is too short: {:.3} s ({samples} samples at {sample_rate} Hz); at least {:.3} s ({min_samples} samples) is needed",
+                    s(*samples),
+                    s(*min_samples)
+                )
+            }
             Error::NonFinite { index } => {
                 write!(f, "sample {index} is not a finite number (NaN or infinity)")
             }
@@ -94,9 +105,10 @@ impl fmt::Display for Error {
                 "not a recognised audio file (supported: WAV, FLAC, MP3, Ogg Vorbis)"
             ),
             Error::NoAudioTrack => write!(f, "the file holds no audio track"),
-            Error::UnsupportedCodec { codec } => {
-                write!(f, "unsupported audio codec: {codec}")
-            }
+            Error::UnsupportedCodec { codec } => write!(
+                f,
+                "the audio is encoded as {codec}, which this build cannot decode (it reads WAV, FLAC, MP3 and Ogg Vorbis): convert the file to one of those"
+            ),
             Error::Truncated {
                 frames,
                 expected_frames,
@@ -175,6 +187,7 @@ mod tests {
         let short = Error::TooShort {
             samples: 1,
             min_samples: 2048,
+            sample_rate: 22050,
         };
         assert_eq!(short.code(), "too-short");
         assert_eq!(Error::NonFinite { index: 0 }.code(), "non-finite");

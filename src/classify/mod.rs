@@ -387,7 +387,8 @@ mod tests {
             m.classify(&y[..100], SAMPLE_RATE),
             Err(Error::TooShort {
                 samples: 100,
-                min_samples: crate::limits::MIN_SAMPLES
+                min_samples: crate::limits::MIN_SAMPLES,
+                sample_rate: SAMPLE_RATE,
             })
         );
     }

@@ -239,6 +239,9 @@ fn probe_error(e: SymError) -> Error {
     match e {
         // The probe found no reader for these bytes.
         SymError::Unsupported(msg) if msg.contains("probe") => Error::UnrecognizedFormat,
+        SymError::Unsupported(msg) if msg.contains("wave format") => Error::UnsupportedCodec {
+            codec: "a WAV encoding other than PCM or IEEE float (such as GSM or ADPCM)".into(),
+        },
         SymError::Unsupported(msg) => Error::UnsupportedCodec {
             codec: msg.to_string(),
         },
@@ -255,9 +258,50 @@ fn corrupt(e: SymError) -> Error {
     }
 }
 
+/// The codec's name in words: the decoders of this build name their own;
+/// the common codecs they lack are named here.
 fn codec_name(codec: symphonia::core::codecs::CodecType) -> String {
+    use symphonia::core::codecs::*;
+    let known = [
+        (CODEC_TYPE_AAC, "AAC"),
+        (CODEC_TYPE_OPUS, "Opus"),
+        (CODEC_TYPE_ALAC, "ALAC (Apple Lossless)"),
+        (CODEC_TYPE_MP1, "MPEG Layer 1"),
+        (CODEC_TYPE_MP2, "MPEG Layer 2"),
+        (CODEC_TYPE_SPEEX, "Speex"),
+        (CODEC_TYPE_MUSEPACK, "Musepack"),
+        (CODEC_TYPE_EAC3, "Dolby Digital (AC-3)"),
+        (CODEC_TYPE_AC4, "Dolby AC-4"),
+        (CODEC_TYPE_DCA, "DTS"),
+        (CODEC_TYPE_WMA, "Windows Media Audio"),
+        (CODEC_TYPE_WAVPACK, "WavPack"),
+        (CODEC_TYPE_ADPCM_IMA_WAV, "IMA ADPCM"),
+        (CODEC_TYPE_ADPCM_MS, "Microsoft ADPCM"),
+    ];
+    if let Some((_, name)) = known.iter().find(|(c, _)| *c == codec) {
+        return name.to_string();
+    }
     symphonia::default::get_codecs()
         .get_codec(codec)
-        .map(|d| d.short_name.to_string())
-        .unwrap_or_else(|| format!("codec id {codec}"))
+        .map(|d| d.long_name.to_string())
+        .unwrap_or_else(|| format!("an unknown codec (id {codec})"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use symphonia::core::codecs::{CODEC_TYPE_AAC, CODEC_TYPE_MP3, CODEC_TYPE_OPUS};
+
+    #[test]
+    fn codecs_are_named_in_words() {
+        assert_eq!(codec_name(CODEC_TYPE_OPUS), "Opus");
+        assert_eq!(codec_name(CODEC_TYPE_AAC), "AAC");
+        assert!(
+            codec_name(CODEC_TYPE_MP3).contains("MPEG"),
+            "{}",
+            codec_name(CODEC_TYPE_MP3)
+        );
+        let unknown = symphonia::core::codecs::decl_codec_type(b"zzzz");
+        assert!(codec_name(unknown).contains("unknown codec"));
+    }
 }

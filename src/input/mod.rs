@@ -72,6 +72,7 @@ pub fn check(samples: &[f32], sample_rate: u32) -> Result<(), Error> {
         return Err(Error::TooShort {
             samples: samples.len(),
             min_samples: min,
+            sample_rate,
         });
     }
     Ok(())
@@ -133,7 +134,8 @@ mod tests {
             check(&[0.0; 100], 44100),
             Err(Error::TooShort {
                 samples: 100,
-                min_samples: 4096
+                min_samples: 4096,
+                sample_rate: 44100,
             })
         );
         assert!(check(&[0.0; 2048], 22050).is_ok());

@@ -98,6 +98,7 @@ impl SignalStream {
             return Err(Error::TooShort {
                 samples: self.input_len as usize,
                 min_samples: min,
+                sample_rate: self.input_rate,
             });
         }
         let first = out.len();
@@ -189,7 +190,8 @@ mod tests {
             st.finish(&mut y),
             Err(Error::TooShort {
                 samples: 100,
-                min_samples: 4096
+                min_samples: 4096,
+                sample_rate: 44100,
             })
         );
         // The cap counts input samples.

@@ -82,7 +82,8 @@ fn empty_and_too_short() {
         rejected(&[0.3], SAMPLE_RATE),
         Error::TooShort {
             samples: 1,
-            min_samples: MIN_SAMPLES
+            min_samples: MIN_SAMPLES,
+            sample_rate: SAMPLE_RATE,
         }
     );
     let y = chord(1.0, SAMPLE_RATE);
@@ -90,7 +91,8 @@ fn empty_and_too_short() {
         rejected(&y[..MIN_SAMPLES - 1], SAMPLE_RATE),
         Error::TooShort {
             samples: MIN_SAMPLES - 1,
-            min_samples: MIN_SAMPLES
+            min_samples: MIN_SAMPLES,
+            sample_rate: SAMPLE_RATE,
         }
     );
     // Exactly one frame is enough.
@@ -204,7 +206,8 @@ fn sample_rates_at_and_beyond_the_limits() {
             rejected(&chord(2.5, sr)[..min - 1], sr),
             Error::TooShort {
                 samples: min - 1,
-                min_samples: min
+                min_samples: min,
+                sample_rate: sr,
             }
         );
     }

@@ -69,10 +69,13 @@ fn bad_bytes_are_typed_errors() {
     // GSM 6.10, a codec this build does not include.
     let mut gsm = wav.clone();
     gsm[20] = 0x31;
-    assert!(matches!(
-        decode_bytes(&gsm),
-        Err(Error::UnsupportedCodec { .. })
-    ));
+    let err = decode_bytes(&gsm).unwrap_err();
+    assert!(matches!(err, Error::UnsupportedCodec { .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(
+        message.contains("a WAV encoding other than PCM") && message.contains("convert"),
+        "{message}"
+    );
     assert!(matches!(
         decode_file(Path::new("/nonexistent/file.wav")),
         Err(Error::Io { .. })
