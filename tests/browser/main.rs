@@ -57,17 +57,15 @@ pub fn error_parts(err: &JsValue) -> (String, String, String) {
     (get("name"), get("code"), get("message"))
 }
 
-/// A deterministic test signal: two sines and a little noise, at `sample_rate`.
+/// A deterministic test signal: two sines and a little noise (the one
+/// seeded generator of tests/common), at `sample_rate`.
 pub fn signal(seconds: f32, sample_rate: u32) -> Vec<f32> {
     let n = (seconds * sample_rate as f32) as usize;
-    let mut state = 0x2545_f491_u32;
+    let mut rng = rng::Rng::new(0x2545_f491);
     (0..n)
         .map(|i| {
             let t = i as f32 / sample_rate as f32;
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            let noise = (state as f32 / u32::MAX as f32 - 0.5) * 0.02;
+            let noise = (rng.uniform() as f32 - 0.5) * 0.02;
             0.5 * (2.0 * std::f32::consts::PI * 440.0 * t).sin()
                 + 0.25 * (2.0 * std::f32::consts::PI * 660.0 * t).sin()
                 + noise
