@@ -28,7 +28,10 @@ fn main() {
     let mut in_rate = 0;
     for input in &args[4..] {
         let d = decode_file(Path::new(input)).unwrap_or_else(|e| panic!("{input}: {e}"));
-        assert!(in_rate == 0 || in_rate == d.sample_rate, "{input}: all inputs must share one rate");
+        assert!(
+            in_rate == 0 || in_rate == d.sample_rate,
+            "{input}: all inputs must share one rate"
+        );
         in_rate = d.sample_rate;
         joined.extend_from_slice(&d.samples);
     }
