@@ -35,5 +35,7 @@ fn to_js(d: &Decoded) -> JsValue {
 /// `truncated` when the file ends before the length its header announces.
 #[wasm_bindgen]
 pub fn decode(bytes: &[u8]) -> Result<JsValue, JsValue> {
-    decode_bytes(bytes).map(|d| to_js(&d)).map_err(|e| js_error(&e))
+    decode_bytes(bytes)
+        .map(|d| to_js(&d))
+        .map_err(|e| js_error(&e))
 }
