@@ -72,12 +72,13 @@ export async function build() {
   ensureTools();
   // The classifier without the `decode` feature: no symphonia in its module.
   sh('cargo', ['build', '--lib', '--release', '--target', TARGET, '--no-default-features', '--features', 'bindings']);
-  sh('cargo', ['build', '--lib', '--release', '--target', TARGET, '-p', 'genre-decoder']);
+  // The decoder module, optimised for size (Cargo.toml's profile wasm-decoder).
+  sh('cargo', ['build', '--lib', '--profile', 'wasm-decoder', '--target', TARGET, '-p', 'genre-decoder']);
   rmSync(PKG, { recursive: true, force: true });
   // The generated .d.ts types js/engine.js's calls in the type check
   // (npm run types); the package ships only the .js and the .wasm.
   bindAndOptimize(join(ROOT, 'target', TARGET, 'release', 'genre_classifier.wasm'), PKG, 'genre_classifier');
-  bindAndOptimize(join(ROOT, 'target', TARGET, 'release', 'genre_decoder.wasm'), join(PKG, 'decoder'), 'genre_decoder');
+  bindAndOptimize(join(ROOT, 'target', TARGET, 'wasm-decoder', 'genre_decoder.wasm'), join(PKG, 'decoder'), 'genre_decoder');
   await finishPackage();
   console.log(`built ${PKG}`);
 }
