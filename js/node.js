@@ -116,7 +116,7 @@ function decoder() {
       try {
         glue.initSync({ module: await readFile(wasm) });
       } catch (/** @type {any} */ err) {
-        throw new GenreError('decode', `could not load the decoder module ${fileURLToPath(wasm)}: ${err && err.message}`);
+        throw new GenreError('model', `could not load the decoder module ${fileURLToPath(wasm)}: ${err && err.message}`);
       }
       return glue;
     })();
