@@ -8,7 +8,7 @@ import { GenreError } from './errors.js';
  * js/node.js passes its own to createClassifier (under a symbol key).
  * @typedef {object} Platform
  * @property {string} name Where this runs, for messages.
- * @property {(input: unknown) => Promise<{ samples: Float32Array, sampleRate: number }>} decode
+ * @property {(input: unknown) => Promise<{ samples: Float32Array, sampleRate: number, truncated?: boolean }>} decode
  *   What classifyFile accepts, decoded to mono samples at the file's own rate.
  * @property {(url: string) => Promise<string | BufferSource>} wasmSource
  *   What the calling thread loads the WebAssembly module from.

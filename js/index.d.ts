@@ -32,7 +32,7 @@ export type GenreErrorCode =
   | 'sample-rate'
   /** Silence or a constant offset: nothing to classify. */
   | 'no-music'
-  /** The input is not audio this browser (in Node.js: the package's WAV reader) can decode. */
+  /** The input is not audio this browser (in Node.js: the package's WAV reader or decoder module) can decode. */
   | 'decode'
   /** The request was aborted through its `signal`. */
   | 'cancelled'
@@ -137,8 +137,10 @@ export interface ClassifyOptions {
  * Encoded audio for `classifyFile`. In the browser: a File, Blob,
  * ArrayBuffer or typed array, decoded by the browser (`decodeAudioData`).
  * In Node.js: also a file path (string) or `file:` URL, and bytes (Buffer,
- * Uint8Array, ArrayBuffer) of a WAV file: PCM 8/16/24/32-bit integer or
- * 32/64-bit float, any channel count; other formats reject with "decode".
+ * Uint8Array, ArrayBuffer) of a WAV (PCM 8/16/24/32-bit integer or
+ * 32/64-bit float, any channel count), FLAC, MP3 or Ogg Vorbis file (the
+ * latter three by the decoder module, the `genre` CLI's decoder, loaded on
+ * first use); other formats reject with "decode".
  */
 export type FileInput = File | Blob | ArrayBuffer | ArrayBufferView | string | URL;
 
@@ -165,7 +167,7 @@ export interface BatchOptions {
 export interface Classifier {
   /**
    * Decodes and classifies encoded audio: with Web Audio in the browser;
-   * Node.js reads WAV only (see FileInput).
+   * Node.js reads WAV, FLAC, MP3 and Ogg Vorbis (see FileInput).
    */
   classifyFile(input: FileInput, options?: ClassifyOptions): Promise<Classification>;
   /**

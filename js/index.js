@@ -253,12 +253,15 @@ class Classifier {
    * @param {ClassifyOptions} options
    */
   async #decodeAndClassify(slot, input, options) {
-    const { samples, sampleRate } = await this.#platform.decode(input);
+    const { samples, sampleRate, truncated } = await this.#platform.decode(input);
     if (options.signal && options.signal.aborted) throw cancelled();
     const { onProgress } = options;
     /** @type {(f: number, stage: ProgressStage) => void} */
     const scaled = (f, stage) => report(onProgress, DECODE_SHARE + (1 - DECODE_SHARE) * f, stage);
-    return this.#classify(slot, samples, sampleRate, { ...options, onProgress: scaled });
+    const result = await this.#classify(slot, samples, sampleRate, { ...options, onProgress: scaled });
+    // A decoder that reads a file cut short says so (Node.js's decoder module).
+    if (truncated) result.truncated = true;
+    return result;
   }
 
   /**

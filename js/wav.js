@@ -6,7 +6,7 @@
 import { GenreError } from './errors.js';
 
 /** What Node.js decodes, for messages. */
-export const NODE_FORMATS = 'WAV (PCM 8/16/24/32-bit integer or 32/64-bit float, any channel count)';
+export const NODE_FORMATS = 'WAV (PCM 8/16/24/32-bit integer or 32/64-bit float, any channel count), FLAC, MP3 and Ogg Vorbis';
 
 const PCM = 1;
 const FLOAT = 3;

@@ -1,6 +1,9 @@
 // Builds the WebAssembly package into pkg/: cargo (release, wasm32), then
 // wasm-bindgen at exactly the version in Cargo.lock (--target web), then
-// wasm-opt -Oz from the npm `binaryen` package; then the JavaScript steps
+// wasm-opt -Oz from the npm `binaryen` package; the same for the decoder
+// module (crates/decoder: symphonia, the CLI's decoder) into pkg/decoder/,
+// a module of its own so that the classifier's download does not grow;
+// then the JavaScript steps
 // (finishPackage): the glue exports where the .wasm is, and js/worker.js is
 // bundled (esbuild) from js/worker-entry.js into one self-contained file.
 // Installs the wasm32 target and wasm-bindgen-cli when they are missing.
@@ -53,20 +56,29 @@ export function ensureTools() {
   return version;
 }
 
+const WASM_OPT_FEATURES = ['simd', 'bulk-memory', 'nontrapping-float-to-int', 'sign-ext', 'mutable-globals', 'reference-types', 'multivalue'];
+
+/** wasm-bindgen --target web of `wasm` into `outDir`, then wasm-opt -Oz of its `<name>_bg.wasm`. */
+function bindAndOptimize(wasm, outDir, name) {
+  sh('wasm-bindgen', ['--target', 'web', '--out-dir', outDir, wasm]);
+  const wasmOpt = join(ROOT, 'node_modules', '.bin', 'wasm-opt');
+  if (!existsSync(wasmOpt)) throw new Error('wasm-opt is missing: run `npm ci` first');
+  const out = join(outDir, `${name}_bg.wasm`);
+  sh(wasmOpt, ['-Oz', ...WASM_OPT_FEATURES.map((f) => `--enable-${f}`), out, '-o', `${out}.opt`]);
+  renameSync(`${out}.opt`, out);
+}
+
 export async function build() {
   ensureTools();
-  sh('cargo', ['build', '--lib', '--release', '--target', TARGET]);
-  const wasm = join(ROOT, 'target', TARGET, 'release', 'genre_classifier.wasm');
+  // The classifier without the `decode` feature: no symphonia in its module.
+  sh('cargo', ['build', '--lib', '--release', '--target', TARGET, '--no-default-features', '--features', 'bindings']);
+  // The decoder module, optimised for size (Cargo.toml's profile wasm-decoder).
+  sh('cargo', ['build', '--lib', '--profile', 'wasm-decoder', '--target', TARGET, '-p', 'genre-decoder']);
   rmSync(PKG, { recursive: true, force: true });
   // The generated .d.ts types js/engine.js's calls in the type check
   // (npm run types); the package ships only the .js and the .wasm.
-  sh('wasm-bindgen', ['--target', 'web', '--out-dir', PKG, wasm]);
-  const wasmOpt = join(ROOT, 'node_modules', '.bin', 'wasm-opt');
-  if (!existsSync(wasmOpt)) throw new Error('wasm-opt is missing: run `npm ci` first');
-  const out = join(PKG, 'genre_classifier_bg.wasm');
-  const features = ['simd', 'bulk-memory', 'nontrapping-float-to-int', 'sign-ext', 'mutable-globals', 'reference-types', 'multivalue'];
-  sh(wasmOpt, ['-Oz', ...features.map((f) => `--enable-${f}`), out, '-o', `${out}.opt`]);
-  renameSync(`${out}.opt`, out);
+  bindAndOptimize(join(ROOT, 'target', TARGET, 'release', 'genre_classifier.wasm'), PKG, 'genre_classifier');
+  bindAndOptimize(join(ROOT, 'target', TARGET, 'wasm-decoder', 'genre_decoder.wasm'), join(PKG, 'decoder'), 'genre_decoder');
   await finishPackage();
   console.log(`built ${PKG}`);
 }

@@ -31,6 +31,10 @@ const rows = files.map((f) => {
 });
 
 const nodeGz = nodeOnly.reduce((sum, f) => sum + gzipSync(readFileSync(join(ROOT, f)), { level: 9 }).length, 0);
+/** The decoder module (Node.js's FLAC/MP3/Ogg decoder): in the tarball, never in the classify-only download. */
+const decoderFiles = ['pkg/decoder/genre_decoder_bg.wasm', 'pkg/decoder/genre_decoder.js'].map((f) => readFileSync(join(ROOT, f)));
+const decoderRaw = decoderFiles.reduce((sum, d) => sum + d.length, 0);
+const decoderGz = decoderFiles.reduce((sum, d) => sum + gzipSync(d, { level: 9 }).length, 0);
 const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))[0];
 
 const body = `
@@ -46,8 +50,10 @@ ${rows.join('\n')}
 | **Total** | **${kb(raw)}** | **${kb(gz)}** |
 
 The npm tarball (\`npm pack\`: these files, the Node.js entry \`js/node.js\`
-and \`js/wav.js\` (${kb(nodeGz)} KB gzipped), the types and the README) is
+and \`js/wav.js\` (${kb(nodeGz)} KB gzipped), the decoder module \`pkg/decoder/\`
+(${kb(decoderRaw)} KB raw, ${kb(decoderGz)} KB gzipped: symphonia, loaded by
+Node.js for FLAC, MP3 and Ogg Vorbis), the types and the README) is
 ${kb(packed.size)} KB.
 `;
 writeSection('Package size', body);
-console.log(`total ${kb(raw)} KB raw, ${kb(gz)} KB gzipped; tarball ${kb(packed.size)} KB`);
+console.log(`total ${kb(raw)} KB raw, ${kb(gz)} KB gzipped; decoder module ${kb(decoderRaw)} KB raw, ${kb(decoderGz)} KB gzipped; tarball ${kb(packed.size)} KB`);

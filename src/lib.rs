@@ -5,7 +5,7 @@
 //! described in [`layout`], and classified by an embedded dense network.
 
 pub mod classify;
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(feature = "decode")]
 pub mod decode;
 pub mod dsp;
 pub mod error;
@@ -16,7 +16,7 @@ pub mod limits;
 pub mod mel_image;
 pub mod model;
 pub mod stats;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "bindings"))]
 pub mod wasm;
 
 pub use classify::{classify, classify_with_progress, Classification, GenreProbability, Window};
