@@ -15,6 +15,24 @@ export const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-
 export const GENRES = ['blues', 'classical', 'country', 'disco', 'hiphop', 'jazz', 'metal', 'pop', 'reggae', 'rock'];
 export const CLASSIFY_TIMEOUT = 120_000;
 
+/** A 16-bit PCM mono WAV of `n` samples at `rate` Hz, all zero (fill from byte 44). */
+export function monoWav(n, rate) {
+  const data = Buffer.alloc(44 + n * 2);
+  data.write('RIFF', 0);
+  data.writeUInt32LE(36 + n * 2, 4);
+  data.write('WAVEfmt ', 8);
+  data.writeUInt32LE(16, 16);
+  data.writeUInt16LE(1, 20); // PCM
+  data.writeUInt16LE(1, 22); // mono
+  data.writeUInt32LE(rate, 24);
+  data.writeUInt32LE(rate * 2, 28);
+  data.writeUInt16LE(2, 32);
+  data.writeUInt16LE(16, 34);
+  data.write('data', 36);
+  data.writeUInt32LE(n * 2, 40);
+  return data;
+}
+
 /** The package's static server on a free port; close() and listen() again (same port) for the offline test. */
 export async function startServer() {
   let http = null;

@@ -20,6 +20,7 @@ import {
   GTZAN,
   LAUNCH_ARGS,
   checkOffsite,
+  monoWav,
   openPage,
   startServer,
   tableRows,
@@ -58,23 +59,7 @@ function clips(genre) {
 }
 
 /** A WAV of digital silence (a valid file with nothing to classify). */
-function silentWav(seconds, rate = 22050) {
-  const n = Math.round(seconds * rate);
-  const data = Buffer.alloc(44 + n * 2);
-  data.write('RIFF', 0);
-  data.writeUInt32LE(36 + n * 2, 4);
-  data.write('WAVEfmt ', 8);
-  data.writeUInt32LE(16, 16);
-  data.writeUInt16LE(1, 20);
-  data.writeUInt16LE(1, 22);
-  data.writeUInt32LE(rate, 24);
-  data.writeUInt32LE(rate * 2, 28);
-  data.writeUInt16LE(2, 32);
-  data.writeUInt16LE(16, 34);
-  data.write('data', 36);
-  data.writeUInt32LE(n * 2, 40);
-  return data;
-}
+const silentWav = (seconds, rate = 22050) => monoWav(Math.round(seconds * rate), rate);
 
 /**
  * A library of 40 audio files under `<dir>/Music`: three clips per genre in

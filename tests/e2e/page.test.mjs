@@ -18,6 +18,7 @@ import {
   GTZAN,
   LAUNCH_ARGS,
   checkOffsite,
+  monoWav,
   openPage as openPageOf,
   startServer,
   tableRows,
@@ -27,19 +28,7 @@ import {
 /** 16-bit PCM mono WAV of `seconds` of a synthetic tune: chords, bass and hi-hat noise. */
 function makeWav(seconds, rate = 22050) {
   const n = Math.round(seconds * rate);
-  const data = Buffer.alloc(44 + n * 2);
-  data.write('RIFF', 0);
-  data.writeUInt32LE(36 + n * 2, 4);
-  data.write('WAVEfmt ', 8);
-  data.writeUInt32LE(16, 16);
-  data.writeUInt16LE(1, 20); // PCM
-  data.writeUInt16LE(1, 22); // mono
-  data.writeUInt32LE(rate, 24);
-  data.writeUInt32LE(rate * 2, 28);
-  data.writeUInt16LE(2, 32);
-  data.writeUInt16LE(16, 34);
-  data.write('data', 36);
-  data.writeUInt32LE(n * 2, 40);
+  const data = monoWav(n, rate);
   const chords = [
     [220, 277.18, 329.63],
     [196, 246.94, 293.66],
