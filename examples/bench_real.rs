@@ -6,29 +6,14 @@
 //! at 22050 Hz. Prints JSON: median ms per real clip, per synthetic clip,
 //! and their ratio.
 
-use std::f64::consts::PI;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use genre_classifier::decode::decode_file;
 use genre_classifier::Model;
 
-/// The synthetic clip of `bench_native` (chord, bass line, decaying beat).
-fn synthetic(seconds: f64, rate: u32) -> Vec<f32> {
-    let n = (seconds * rate as f64).round() as usize;
-    (0..n)
-        .map(|i| {
-            let t = i as f64 / rate as f64;
-            let beat = (-12.0 * (t % 0.5)).exp();
-            let bass = [55.0, 73.4, 82.4, 65.4][(t / 2.0) as usize % 4];
-            (0.2 * (2.0 * PI * 261.6 * t).sin()
-                + 0.15 * (2.0 * PI * 329.6 * t).sin()
-                + 0.15 * (2.0 * PI * 392.0 * t).sin()
-                + 0.3 * (2.0 * PI * bass * t).sin()
-                + 0.2 * beat * (2.0 * PI * 1500.0 * t).sin()) as f32
-        })
-        .collect()
-}
+#[path = "common/synthetic.rs"]
+mod synthetic;
 
 fn audio_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -68,7 +53,7 @@ fn main() {
         std::process::exit(1);
     }
     let model = Model::embedded().expect("embedded model");
-    let synth = synthetic(30.0, 22050);
+    let synth = synthetic::signal(30.0, 22050);
     let _ = model.classify(&synth, 22050); // warm-up
     let (mut real, mut synthetic_ms) = (Vec::new(), Vec::new());
     for _ in 0..rounds {
