@@ -250,7 +250,7 @@ mod tests {
     use crate::model::test_model;
 
     /// A few seconds of a chord with a slow tremolo, at `sr` Hz.
-    fn signal(seconds: f32, sr: u32) -> Vec<f32> {
+    pub(super) fn signal(seconds: f32, sr: u32) -> Vec<f32> {
         let n = (seconds * sr as f32) as usize;
         (0..n)
             .map(|i| {

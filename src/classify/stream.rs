@@ -159,6 +159,7 @@ fn window_count(len: usize, window: usize, hop: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::signal as chord;
     use super::super::window_ranges;
     use super::*;
     use crate::model::test_model;
@@ -170,21 +171,6 @@ mod tests {
                 assert_eq!(window_count(len, w, h), window_ranges(len, w, h).len());
             }
         }
-    }
-
-    fn chord(seconds: f32, sr: u32) -> Vec<f32> {
-        let n = (seconds * sr as f32) as usize;
-        (0..n)
-            .map(|i| {
-                let t = i as f32 / sr as f32;
-                let am = 0.6 + 0.4 * (2.0 * std::f32::consts::PI * 0.5 * t).sin();
-                am * [220.0f32, 277.2, 329.6]
-                    .iter()
-                    .map(|f| (2.0 * std::f32::consts::PI * f * t).sin())
-                    .sum::<f32>()
-                    / 3.0
-            })
-            .collect()
     }
 
     fn streamed(m: &Model, x: &[f32], sr: u32, piece: usize) -> Result<Classification, Error> {

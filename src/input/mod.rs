@@ -58,19 +58,31 @@ impl<'a> Signal<'a> {
 
 /// Rejects inputs the analysis cannot take, with the reason.
 pub fn check(samples: &[f32], sample_rate: u32) -> Result<(), Error> {
-    if !(MIN_SAMPLE_RATE..=MAX_SAMPLE_RATE).contains(&sample_rate) {
-        return Err(Error::UnsupportedSampleRate { sample_rate });
-    }
-    if samples.is_empty() {
-        return Err(Error::Empty);
-    }
+    check_rate(sample_rate)?;
     if let Some(e) = first_bad(samples, 0) {
         return Err(e);
     }
+    check_length(samples.len(), sample_rate)
+}
+
+/// [`Error::UnsupportedSampleRate`] outside the supported input rates.
+fn check_rate(sample_rate: u32) -> Result<(), Error> {
+    if !(MIN_SAMPLE_RATE..=MAX_SAMPLE_RATE).contains(&sample_rate) {
+        return Err(Error::UnsupportedSampleRate { sample_rate });
+    }
+    Ok(())
+}
+
+/// [`Error::Empty`] or [`Error::TooShort`] for an input of `len` samples at
+/// `sample_rate` Hz that the analysis cannot take.
+fn check_length(len: usize, sample_rate: u32) -> Result<(), Error> {
+    if len == 0 {
+        return Err(Error::Empty);
+    }
     let min = min_samples(sample_rate);
-    if samples.len() < min {
+    if len < min {
         return Err(Error::TooShort {
-            samples: samples.len(),
+            samples: len,
             min_samples: min,
             sample_rate,
         });

@@ -10,9 +10,9 @@
 
 use crate::dsp::resample_stream::Resampler;
 use crate::error::Error;
-use crate::limits::{min_samples, MAX_DURATION_S, MAX_SAMPLE_RATE, MIN_SAMPLE_RATE};
+use crate::limits::MAX_DURATION_S;
 
-use super::first_bad;
+use super::{check_length, check_rate, first_bad};
 
 /// Checks and resamples a stream of mono samples at one input rate.
 pub struct SignalStream {
@@ -46,9 +46,7 @@ impl SignalStream {
 
     /// [`SignalStream::new`] accepting at most `max_seconds` of input.
     pub fn with_max_duration(sample_rate: u32, max_seconds: f32) -> Result<Self, Error> {
-        if !(MIN_SAMPLE_RATE..=MAX_SAMPLE_RATE).contains(&sample_rate) {
-            return Err(Error::UnsupportedSampleRate { sample_rate });
-        }
+        check_rate(sample_rate)?;
         Ok(Self {
             input_rate: sample_rate,
             resampler: Resampler::new(sample_rate),
@@ -90,17 +88,7 @@ impl SignalStream {
     /// Ends the stream: appends the last resampled samples and checks the
     /// length ([`Error::Empty`], [`Error::TooShort`]).
     pub fn finish(&mut self, out: &mut Vec<f32>) -> Result<StreamEnd, Error> {
-        if self.input_len == 0 {
-            return Err(Error::Empty);
-        }
-        let min = min_samples(self.input_rate);
-        if (self.input_len as usize) < min {
-            return Err(Error::TooShort {
-                samples: self.input_len as usize,
-                min_samples: min,
-                sample_rate: self.input_rate,
-            });
-        }
+        check_length(self.input_len as usize, self.input_rate)?;
         let first = out.len();
         self.resampler.finish(out);
         let mut level = self.level;
