@@ -4,12 +4,12 @@
 
 import { classifier, inWorker } from './classifier.js';
 import { createFileCard } from './card.js';
-import { collectDropped, collectFiles, describeCollected, plural, splitPath } from './collect.js';
+import { collectDropped, collectFiles, describeCollected, plural } from './collect.js';
 import { explain } from './errors.js';
 import { GENRE_ORDER, download, toCsv, toJson, toPlaylists, zip } from './export.js';
 import { bytes, el, genreName, throttledFrame } from './format.js';
 import { setupMicrophone } from './mic.js';
-import { BatchQueue } from './queue.js';
+import { BatchQueue, newEntry } from './queue.js';
 import { createResultsTable } from './table.js';
 
 /**
@@ -100,25 +100,8 @@ let nextId = 1;
 /**
  * @param {File} file
  * @param {string} path
- * @returns {Entry}
  */
-function makeEntry(file, path) {
-  const { folder, name } = splitPath(path);
-  return {
-    id: nextId++,
-    file,
-    path,
-    folder,
-    name: name || file.name,
-    status: 'queued',
-    result: null,
-    error: null,
-    ms: null,
-    fraction: 0,
-    stage: '',
-    controller: new AbortController(),
-  };
-}
+const makeEntry = (file, path) => newEntry(nextId++, file, path);
 
 /**
  * Queues the audio files of a drop or pick and says what was found.

@@ -8,6 +8,7 @@
 // to move to a package-level batch API (a worker pool), replace it, or the
 // loop of `#pump` that calls it, and nothing else changes.
 
+import { splitPath } from './collect.js';
 import { explain } from './errors.js';
 
 /**
@@ -41,6 +42,31 @@ import { explain } from './errors.js';
  * @property {(entry: Entry, result: Classification) => void} [onResult] The full result (with its mel image, if asked for).
  * @property {() => void} [onIdle] The queue has emptied.
  */
+
+/**
+ * A queued entry for `file`, picked or dropped as `path`.
+ * @param {number} id
+ * @param {File} file
+ * @param {string} path
+ * @returns {Entry}
+ */
+export function newEntry(id, file, path) {
+  const { folder, name } = splitPath(path);
+  return {
+    id,
+    file,
+    path,
+    folder,
+    name: name || file.name,
+    status: 'queued',
+    result: null,
+    error: null,
+    ms: null,
+    fraction: 0,
+    stage: '',
+    controller: new AbortController(),
+  };
+}
 
 export class BatchQueue {
   /** @type {Entry[]} */

@@ -11,7 +11,7 @@ import { describeTop3 } from '../../www/render.js';
 import { clock, percent } from '../../www/format.js';
 import { collectDropped, collectFiles, describeCollected, isAudio, splitPath } from '../../www/collect.js';
 import { crc32, csvField, toCsv, toJson, toPlaylists, zip } from '../../www/export.js';
-import { BatchQueue } from '../../www/queue.js';
+import { BatchQueue, newEntry } from '../../www/queue.js';
 import { COLUMNS, comparator, matches } from '../../www/table.js';
 
 test('overlapping windows become gap-free runs of one genre', () => {
@@ -190,19 +190,7 @@ function result(genre, p, extra = {}) {
 }
 
 function makeEntries(paths) {
-  return paths.map((path, i) => ({
-    id: i + 1,
-    file: new File([path], path.slice(path.lastIndexOf('/') + 1)),
-    path,
-    ...splitPath(path),
-    status: 'queued',
-    result: null,
-    error: null,
-    ms: null,
-    fraction: 0,
-    stage: '',
-    controller: new AbortController(),
-  }));
+  return paths.map((path, i) => newEntry(i + 1, new File([path], path.slice(path.lastIndexOf('/') + 1)), path));
 }
 
 test('the queue classifies two files at a time, keeps no mel image, and goes on after failures', async () => {
