@@ -7,27 +7,19 @@ const LANES: usize = 8;
 /// `sum a[i] * b[i]` over the shorter length, accumulated in `f64`.
 #[inline(always)]
 pub fn dot(a: &[f32], b: &[f32]) -> f64 {
-    let n = a.len().min(b.len());
-    let (a, b) = (&a[..n], &b[..n]);
-    let mut acc = [0.0f64; LANES];
-    let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
-    let tail: f64 = ca
-        .remainder()
-        .iter()
-        .zip(cb.remainder())
-        .map(|(&x, &y)| x as f64 * y as f64)
-        .sum();
-    for (x, y) in ca.zip(cb) {
-        for l in 0..LANES {
-            acc[l] += x[l] as f64 * y[l] as f64;
-        }
-    }
-    acc.iter().sum::<f64>() + tail
+    dot_wide(a, b)
 }
 
 /// `sum a[i] * b[i]` for double-precision `a` and single-precision `b`.
 #[inline(always)]
 pub fn dot64(a: &[f64], b: &[f32]) -> f64 {
+    dot_wide(a, b)
+}
+
+/// `sum a[i] * b[i]` over the shorter length, each product and the sum in
+/// `f64` (widening `f32` is exact, so both callers get the same arithmetic).
+#[inline(always)]
+fn dot_wide<A: Copy + Into<f64>>(a: &[A], b: &[f32]) -> f64 {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);
     let mut acc = [0.0f64; LANES];
@@ -36,11 +28,11 @@ pub fn dot64(a: &[f64], b: &[f32]) -> f64 {
         .remainder()
         .iter()
         .zip(cb.remainder())
-        .map(|(&x, &y)| x * y as f64)
+        .map(|(&x, &y)| x.into() * y as f64)
         .sum();
     for (x, y) in ca.zip(cb) {
         for l in 0..LANES {
-            acc[l] += x[l] * y[l] as f64;
+            acc[l] += x[l].into() * y[l] as f64;
         }
     }
     acc.iter().sum::<f64>() + tail
