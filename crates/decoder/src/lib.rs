@@ -4,17 +4,32 @@
 //! and the decoder is loaded only where it is needed (Node.js; lazily on a
 //! page). Errors are thrown as JavaScript `Error`s named `GenreError` with the
 //! `code` of [`Error::code`] (`"decode"`, `"empty"`), as the classifier's are.
+//!
+//! - [`decode`]: a whole file in memory (Node.js);
+//! - [`StreamDecoder`]: a file read piece by piece through a JavaScript
+//!   function, decoded in bounded memory (the page's worker).
 
 use genre_classifier::decode::{decode_bytes, Decoded};
 use genre_classifier::Error;
 use wasm_bindgen::prelude::*;
 
-/// A JavaScript `Error` named `GenreError` carrying the error's `code`.
-fn js_error(e: &Error) -> JsValue {
+mod stream;
+
+pub use stream::StreamDecoder;
+
+/// A JavaScript `Error` named `GenreError` carrying the error's `code`, and
+/// `unsupported: true` when the file is not in a format or codec this
+/// decoder reads (a browser's own decoder may read it).
+pub(crate) fn js_error(e: &Error) -> JsValue {
     let err = js_sys::Error::new(&e.to_string());
     err.set_name("GenreError");
-    // Setting a property on a fresh Error object cannot fail.
+    let unsupported = matches!(
+        e,
+        Error::UnrecognizedFormat | Error::UnsupportedCodec { .. } | Error::NoAudioTrack
+    );
+    // Setting properties on a fresh Error object cannot fail.
     let _ = js_sys::Reflect::set(&err, &"code".into(), &e.code().into());
+    let _ = js_sys::Reflect::set(&err, &"unsupported".into(), &unsupported.into());
     err.into()
 }
 
