@@ -1,31 +1,48 @@
 // Module worker: runs the WebAssembly core off the main thread. The source of
 // js/worker.js, which scripts/build.mjs bundles from this file (with the
 // engine and the glue) into one file without imports.
-// Messages in:  { id, op, samples, sampleRate, melColumns, wasmUrl }
+// Messages in:  { id, op, wasmUrl, ...request } (see engine.js's Request; "file"
+//               is answered here, by js/stream.js)
 // Messages out: { id, type: "progress", fraction, stage }
-//               { id, type: "result", value } | { id, type: "error", error: { code, message } }
+//               { id, type: "result", value, memory }
+//               { id, type: "error", error: { code, message, reason? }, broken, memory }
+// `memory`: bytes of WebAssembly memory this worker holds (both modules), which
+// never shrinks: the main thread replaces a worker that holds too much.
 
-import { run, isBroken } from './engine.js';
+import { run, isBroken, classifierMemory } from './engine.js';
 import { serializeError } from './errors.js';
+import { classifyStream, decoderMemory, isDecoderBroken } from './stream.js';
 
-/** @import { Replies } from './engine.js' */
+/** @import { Replies, Progress } from './engine.js' */
 
 self.onmessage = async (event) => {
   const { id, wasmUrl, ...request } = event.data;
+  /** @type {Progress} */
+  const progress = (fraction, stage) => {
+    self.postMessage({ id, type: 'progress', fraction, stage });
+    return true;
+  };
   try {
-    const value = await run(
-      request,
-      (fraction, stage) => {
-        self.postMessage({ id, type: 'progress', fraction, stage });
-        return true;
-      },
-      wasmUrl,
-    );
-    self.postMessage({ id, type: 'result', value }, transferables(value));
+    /** @type {any} */
+    let value;
+    if (request.op === 'file') {
+      // (Throws when a trap has made the module unusable.)
+      await run({ op: 'load' }, progress, wasmUrl);
+      value = await classifyStream(request, progress);
+    } else {
+      value = await run(request, progress, wasmUrl);
+    }
+    self.postMessage({ id, type: 'result', value, memory: await memory() }, transferables(value));
   } catch (err) {
-    self.postMessage({ id, type: 'error', error: serializeError(err), broken: isBroken() });
+    const broken = isBroken() || isDecoderBroken();
+    self.postMessage({ id, type: 'error', error: serializeError(err), broken, memory: await memory() });
   }
 };
+
+/** Bytes of WebAssembly memory of both modules. */
+async function memory() {
+  return classifierMemory() + (await decoderMemory());
+}
 
 /**
  * @param {Replies[keyof Replies]} value
@@ -33,6 +50,6 @@ self.onmessage = async (event) => {
  */
 function transferables(value) {
   if (value instanceof Float32Array) return [value.buffer];
-  if (value && value.mel && value.mel.db instanceof Float32Array) return [value.mel.db.buffer];
+  if (value && 'mel' in value && value.mel && value.mel.db instanceof Float32Array) return [value.mel.db.buffer];
   return [];
 }
