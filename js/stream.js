@@ -35,6 +35,16 @@ let decoder = null;
 /** Whether a module trapped (a bug) during a streamed file: the worker must be replaced. */
 let decoderBroken = false;
 
+/**
+ * Where the last streamed file's time went, in ms (for benchmarks: the
+ * worker sends it beside the result): opening (loading the decoder module on
+ * the first file, reading the header), decoding, analysing (resampling,
+ * features, network, mel frames), finishing (last windows, mel image); and
+ * the start and end as absolute times (`performance.timeOrigin + now()`).
+ * @type {{ start: number, open: number, decode: number, analyse: number, finish: number, end: number } | null}
+ */
+export let lastTimings = null;
+
 /** The answer when the decoder does not read this file: the caller decodes it otherwise. */
 export const FALLBACK = Object.freeze({ fallback: true });
 
@@ -89,6 +99,17 @@ export function readError(err) {
   return err;
 }
 
+/**
+ * Whether the file starts as a format the decoder module owns: ID3 (MP3),
+ * RIFF (WAV), fLaC or OggS.
+ * @param {(start: number, end: number) => Uint8Array} read
+ * @param {number} size
+ */
+function ownedFormat(read, size) {
+  const head = String.fromCharCode(...read(0, Math.min(4, size)));
+  return ['ID3', 'RIFF', 'fLaC', 'OggS'].some((magic) => head.startsWith(magic));
+}
+
 /** @param {string} name */
 function extension(name) {
   const m = /\.([A-Za-z0-9]{1,5})$/.exec(name || '');
@@ -104,6 +125,10 @@ function extension(name) {
  * @returns {Promise<Classification | typeof FALLBACK>}
  */
 export async function classifyStream({ file, melColumns = 0, decoderUrl, maxSeconds }, progress) {
+  const clock = () => performance.timeOrigin + performance.now();
+  const start = clock();
+  const t = { start, open: 0, decode: 0, analyse: 0, finish: 0, end: 0 };
+  lastTimings = null;
   /** @type {DecoderModule} */
   let mod;
   try {
@@ -123,18 +148,32 @@ export async function classifyStream({ file, melColumns = 0, decoderUrl, maxSeco
     try {
       dec = new mod.StreamDecoder(read, file.size, extension(name));
     } catch (/** @type {any} */ err) {
-      if (err && err.unsupported) return FALLBACK;
+      // Another codec, or another format than the four this decoder owns: the
+      // browser's decoder may read it. A damaged file of an owned format
+      // (an MP3 whose ID3 tag claims more than the file) is refused, as the
+      // `genre` command refuses it.
+      if (err && (err.unsupported === 'codec' || (err.unsupported === 'format' && !ownedFormat(read, file.size)))) return FALLBACK;
       throw err;
     }
     const columns = Number.isFinite(melColumns) ? Math.max(0, Math.floor(melColumns)) : 0;
     const share = columns > 0 ? 0.95 : 1;
     let reported = -1;
     if (progress(0, 'analyse') === false) throw new GenreError('cancelled', 'the request was cancelled');
-    for (let piece = dec.next(PIECE); piece; piece = dec.next(PIECE)) {
+    let now = clock();
+    t.open = now - start;
+    for (;;) {
+      const piece = dec.next(PIECE);
+      const decoded = clock();
+      t.decode += decoded - now;
+      now = decoded;
+      if (!piece) break;
       if (!stream) {
         stream = new core.ClassifierStream(/** @type {number} */ (dec.sampleRate), dec.expectedLength, columns, maxSeconds);
       }
       stream.push(piece, undefined);
+      now = clock();
+      t.analyse += now - decoded;
+      // (progress below counts as analysis)
       const fraction = Math.floor(share * dec.progress * 100) / 100;
       if (fraction > reported) {
         reported = fraction;
@@ -148,6 +187,9 @@ export async function classifyStream({ file, melColumns = 0, decoderUrl, maxSeco
     const result = stream.finish(truncated, undefined);
     const mel = stream.melImage();
     if (mel) result.mel = mel;
+    t.end = clock();
+    t.finish = t.end - now;
+    lastTimings = t;
     return result;
   } catch (err) {
     if (err instanceof WebAssembly.RuntimeError) {

@@ -18,18 +18,21 @@ mod stream;
 pub use stream::StreamDecoder;
 
 /// A JavaScript `Error` named `GenreError` carrying the error's `code`, and
-/// `unsupported: true` when the file is not in a format or codec this
-/// decoder reads (a browser's own decoder may read it).
+/// `unsupported` when the file is not in a format (`"format"`) or codec
+/// (`"codec"`) this decoder reads: a browser's own decoder may read it.
 pub(crate) fn js_error(e: &Error) -> JsValue {
     let err = js_sys::Error::new(&e.to_string());
     err.set_name("GenreError");
-    let unsupported = matches!(
-        e,
-        Error::UnrecognizedFormat | Error::UnsupportedCodec { .. } | Error::NoAudioTrack
-    );
+    let unsupported = match e {
+        Error::UnrecognizedFormat => Some("format"),
+        Error::UnsupportedCodec { .. } | Error::NoAudioTrack => Some("codec"),
+        _ => None,
+    };
     // Setting properties on a fresh Error object cannot fail.
     let _ = js_sys::Reflect::set(&err, &"code".into(), &e.code().into());
-    let _ = js_sys::Reflect::set(&err, &"unsupported".into(), &unsupported.into());
+    if let Some(kind) = unsupported {
+        let _ = js_sys::Reflect::set(&err, &"unsupported".into(), &kind.into());
+    }
     err.into()
 }
 
