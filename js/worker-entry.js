@@ -4,14 +4,14 @@
 // Messages in:  { id, op, wasmUrl, ...request } (see engine.js's Request; "file"
 //               is answered here, by js/stream.js)
 // Messages out: { id, type: "progress", fraction, stage }
-//               { id, type: "result", value, memory }
+//               { id, type: "result", value, memory, timings } (timings: js/stream.js's lastTimings, for "file")
 //               { id, type: "error", error: { code, message, reason? }, broken, memory }
 // `memory`: bytes of WebAssembly memory this worker holds (both modules), which
 // never shrinks: the main thread replaces a worker that holds too much.
 
 import { run, isBroken, classifierMemory } from './engine.js';
 import { serializeError } from './errors.js';
-import { classifyStream, decoderMemory, isDecoderBroken } from './stream.js';
+import { classifyStream, decoderMemory, isDecoderBroken, lastTimings } from './stream.js';
 
 /** @import { Replies, Progress } from './engine.js' */
 
@@ -32,7 +32,8 @@ self.onmessage = async (event) => {
     } else {
       value = await run(request, progress, wasmUrl);
     }
-    self.postMessage({ id, type: 'result', value, memory: await memory() }, transferables(value));
+    const timings = request.op === 'file' ? lastTimings : null;
+    self.postMessage({ id, type: 'result', value, memory: await memory(), timings }, transferables(value));
   } catch (err) {
     const broken = isBroken() || isDecoderBroken();
     self.postMessage({ id, type: 'error', error: serializeError(err), broken, memory: await memory() });
