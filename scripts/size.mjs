@@ -49,11 +49,12 @@ with \`worker: false\`. Goal: under 400 KB gzipped in all.
 ${rows.join('\n')}
 | **Total** | **${kb(raw)}** | **${kb(gz)}** |
 
-The npm tarball (\`npm pack\`: these files, the Node.js entry \`js/node.js\`
-and \`js/wav.js\` (${kb(nodeGz)} KB gzipped), the decoder module \`pkg/decoder/\`
-(${kb(decoderRaw)} KB raw, ${kb(decoderGz)} KB gzipped: symphonia, loaded by
-Node.js for FLAC, MP3 and Ogg Vorbis), the types and the README) is
-${kb(packed.size)} KB.
+The decoder module \`pkg/decoder/\` (${kb(decoderRaw)} KB raw, ${kb(decoderGz)} KB
+gzipped: symphonia, built for speed, see Cargo.toml's profile \`wasm-decoder\`) is not part of
+this first-visit download: the page's worker loads it on the first file it streams (WAV, FLAC,
+MP3, Ogg Vorbis), and Node.js for FLAC, MP3 and Ogg Vorbis. The npm tarball (\`npm pack\`:
+these files, the Node.js entry \`js/node.js\` and \`js/wav.js\` (${kb(nodeGz)} KB gzipped),
+the decoder module, the types and the README) is ${kb(packed.size)} KB.
 `;
 writeSection('Package size', body);
 console.log(`total ${kb(raw)} KB raw, ${kb(gz)} KB gzipped; decoder module ${kb(decoderRaw)} KB raw, ${kb(decoderGz)} KB gzipped; tarball ${kb(packed.size)} KB`);
