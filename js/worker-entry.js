@@ -34,11 +34,41 @@ self.onmessage = async (event) => {
     }
     const timings = request.op === 'file' ? lastTimings : null;
     self.postMessage({ id, type: 'result', value, memory: await memory(), timings }, transferables(value));
+    if (request.op === 'load') setTimeout(warmUp);
   } catch (err) {
     const broken = isBroken() || isDecoderBroken();
     self.postMessage({ id, type: 'error', error: serializeError(err), broken, memory: await memory() });
   }
 };
+
+let warm = false;
+
+/**
+ * Once, after the module is loaded and the main thread answered: a few
+ * seconds of a synthetic signal through the streamed analysis (ClassifierStream,
+ * with a mel image), so that the engine compiles the hot code with its
+ * optimising tier now, while the page waits for a file, rather than during
+ * the first file (browsers start WebAssembly in a baseline tier and optimise
+ * what runs often). A request that arrives meanwhile waits for it (tens of ms).
+ */
+function warmUp() {
+  if (warm) return;
+  warm = true;
+  try {
+    const rate = 44100;
+    const x = new Float32Array(rate * 4);
+    for (let i = 0; i < x.length; i++) {
+      const t = i / rate;
+      x[i] = 0.3 * Math.sin(2 * Math.PI * 220 * t) + 0.2 * Math.sin(2 * Math.PI * 331 * t) * Math.exp(-(t % 0.5) * 6);
+    }
+    run({ op: 'open', sampleRate: rate, length: x.length, melColumns: 64 }, () => true)
+      .then(() => run({ op: 'push', channels: [x] }, () => true))
+      .then(() => run({ op: 'end' }, () => true))
+      .catch(() => {});
+  } catch {
+    // Only a head start: never an error.
+  }
+}
 
 /** Bytes of WebAssembly memory of both modules. */
 async function memory() {
