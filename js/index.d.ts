@@ -207,8 +207,8 @@ export interface Classifier {
   terminate(): void;
   /**
    * Gives back the memory of idle workers: WebAssembly memory never
-   * shrinks, so each idle worker holding more than 40 MB of it (more than
-   * streaming files needs) is replaced by a fresh one.
+   * shrinks, so each idle worker that has worked is replaced by a fresh one
+   * (the first is started at once).
    * (A worker whose memory has grown past 64 MB is replaced after its
    * request anyway.)
    */

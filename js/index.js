@@ -72,12 +72,7 @@ const FALLBACK_PIECE = 1 << 18;
  * far below it; whole-sample requests of long clips do not).
  */
 const MEMORY_LIMIT = 64 * 1024 * 1024;
-/**
- * releaseMemory replaces an idle worker only when it holds more than this
- * (a worker that streamed files stays near 30 MB, about what a fresh one
- * reaches on its first file: replacing it would only cost a restart).
- */
-const IDLE_MEMORY = 40 * 1024 * 1024;
+
 
 /** The pool size by default: up to 4 workers, one per core. */
 const MAX_DEFAULT_WORKERS = 4;
@@ -284,8 +279,9 @@ class Classifier {
 
   /**
    * Gives back the memory of idle workers (WebAssembly memory never
-   * shrinks): each idle worker holding more than IDLE_MEMORY is replaced by
-   * a fresh one (the first is started again at once).
+   * shrinks, and a worker's JavaScript heap keeps what it read until it is
+   * collected): each idle worker that has worked is replaced by a fresh one
+   * (the first is started again at once, and warms up in the background).
    * @type {ClassifierApi['releaseMemory']}
    */
   async releaseMemory() {
@@ -465,13 +461,13 @@ class Pool {
   }
 
   /**
-   * Replaces the idle workers whose memory has grown past IDLE_MEMORY with
-   * fresh ones (started when needed); whether any was replaced.
+   * Replaces the idle workers that have worked with fresh ones (started
+   * when needed); whether any was replaced.
    */
   recycleIdle() {
     let any = false;
     for (const slot of this.idle) {
-      if (slot instanceof WorkerSlot && slot.used && slot.memory > IDLE_MEMORY) {
+      if (slot instanceof WorkerSlot && slot.used) {
         slot.recycle();
         any = true;
       }
@@ -619,8 +615,6 @@ class WorkerSlot {
     this.answered = false;
     /** Whether the current worker has done more than load the module. */
     this.used = false;
-    /** Bytes of WebAssembly memory the current worker reported last. */
-    this.memory = 0;
     this.nextId = 1;
     this.closed = false;
   }
@@ -658,7 +652,6 @@ class WorkerSlot {
           return;
         }
         done();
-        if (typeof data.memory === 'number') this.memory = data.memory;
         // A worker whose memory grew past the limit is replaced once idle
         // (its WebAssembly memory would never shrink).
         if (data.broken || (data.memory > MEMORY_LIMIT && !this.#streamOpen(req))) this.#restart();
@@ -729,7 +722,6 @@ class WorkerSlot {
     this.worker = null;
     this.answered = false;
     this.used = false;
-    this.memory = 0;
   }
 
   /** Replaces the worker (idle) by a fresh one, started on the next request. */

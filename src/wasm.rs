@@ -10,7 +10,9 @@ use wasm_bindgen::prelude::*;
 use crate::classify::Classification;
 use crate::error::Error;
 
-mod stream;
+pub mod stream;
+
+pub use stream::ClassifierStream;
 
 /// Installs a panic hook that reports panics on the console. Panics are bugs
 /// (library code returns typed errors); the hook only aids diagnosis.
