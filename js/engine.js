@@ -25,8 +25,9 @@ import { GenreError, asGenreError, cancelled } from './errors.js';
 
 /**
  * The answer to each operation ("file": `{ fallback: true }` when the
- * decoder module does not read the file).
- * @typedef {{ load: null, features: Float32Array, classify: Classification, open: null, push: null, end: Classification, file: Classification | { fallback: true } }} Replies
+ * decoder module does not read the file, with the bytes when they were read
+ * whole: on the calling thread).
+ * @typedef {{ load: null, features: Float32Array, classify: Classification, open: null, push: null, end: Classification, file: Classification | { fallback: true, bytes?: ArrayBuffer } }} Replies
  */
 
 /**

@@ -9,7 +9,7 @@
 // exports), which runs this module with its own platform (see Platform).
 
 import { GenreError, asGenreError, cancelled } from './errors.js';
-import { decodeToBuffer, decodeToMono } from './decode.js';
+import { decodeToBuffer, decodeToMono, downmix } from './decode.js';
 import { defaultWasmUrl } from '../pkg/genre_classifier.js';
 
 export { GenreError } from './errors.js';
@@ -99,7 +99,7 @@ export async function createClassifier(options = {}) {
     // The decoder module lies in decoder/ beside the classifier's module.
     const decoderUrl = options.decoderUrl != null
       ? resolveUrl(options.decoderUrl, base, 'decoderUrl')
-      : workers > 0 ? resolveUrl('decoder/genre_decoder.js', wasmUrl, 'decoderUrl') : '';
+      : platform === BROWSER ? resolveUrl('decoder/genre_decoder.js', wasmUrl, 'decoderUrl') : '';
     // One worker loads the module now; the others start when there is work for them.
     await pool.with((slot) => slot.request({ op: 'load' }, [], {}), undefined);
     return new Classifier(pool, platform, decoderUrl);
@@ -295,7 +295,7 @@ class Classifier {
    * @param {ClassifyOptions} options
    */
   async #decodeAndClassify(slot, input, options) {
-    if (slot instanceof WorkerSlot && this.#platform === BROWSER) return this.#streamFile(slot, input, options);
+    if (this.#platform === BROWSER) return this.#streamFile(slot, input, options);
     const { samples, sampleRate, truncated } = await this.#platform.decode(input);
     if (options.signal && options.signal.aborted) throw cancelled();
     const { onProgress } = options;
@@ -308,10 +308,12 @@ class Classifier {
   }
 
   /**
-   * In a worker: the file is decoded and classified there as a stream; a
-   * file the decoder module does not read is decoded here by Web Audio and
-   * handed over in pieces (see #handOver).
-   * @param {WorkerSlot} slot
+   * The file is decoded and classified as a stream: in a worker, read there
+   * piece by piece; on the calling thread, from its bytes in memory (the
+   * same decoder either way, so the same answer). A file the decoder module
+   * does not read is decoded here by Web Audio and handed to the worker in
+   * pieces (see #handOver), or classified here.
+   * @param {Slot} slot
    * @param {unknown} input
    * @param {ClassifyOptions} options
    */
@@ -330,12 +332,18 @@ class Classifier {
     if (file.size > FALLBACK_MAX_BYTES) {
       throw new GenreError('decode', `this file is in a format only the browser's own decoder reads, which takes files up to ${FALLBACK_MAX_BYTES / 1024 / 1024} MB (this one: ${(file.size / 1024 / 1024).toFixed(0)} MB); convert it to FLAC, MP3, Ogg Vorbis or WAV, which are read at any length`);
     }
-    const buffer = await decodeToBuffer(await readBlob(file));
+    const buffer = await decodeToBuffer(streamed.bytes ?? await readBlob(file));
     if (signal && signal.aborted) throw cancelled();
     if (buffer.duration > FALLBACK_MAX_SECONDS) {
       throw new GenreError('decode', `this file is in a format only the browser's own decoder reads, which takes up to ${FALLBACK_MAX_SECONDS / 60} minutes (this one: ${(buffer.duration / 60).toFixed(0)} minutes); convert it to FLAC, MP3, Ogg Vorbis or WAV, which are read at any length`);
     }
     report(onProgress, DECODE_SHARE, 'decode');
+    if (!(slot instanceof WorkerSlot)) {
+      const samples = downmix(buffer);
+      /** @type {(f: number, stage: ProgressStage) => void} */
+      const scaled = (f, stage) => report(onProgress, DECODE_SHARE + (1 - DECODE_SHARE) * f, stage);
+      return this.#classify(slot, samples, buffer.sampleRate, { ...options, onProgress: scaled });
+    }
     const result = await this.#handOver(slot, buffer, melColumns, options);
     report(onProgress, 1, 'done');
     return result;
@@ -779,6 +787,15 @@ class LocalSlot {
       report(onProgress, fraction, stage);
       return !(signal && signal.aborted);
     };
+    if (req.op === 'file') {
+      // The calling thread has no FileReaderSync: the bytes are read first.
+      await engine.load(source);
+      const [stream, bytes] = await Promise.all([import('./stream.js'), readBlob(req.file)]);
+      const name = /** @type {any} */ (req.file).name || '';
+      const result = await stream.classifyStream({ ...req, source: stream.memorySource(new Uint8Array(bytes), name) }, progress);
+      // Not a file the decoder reads: the bytes go to Web Audio (read once).
+      return /** @type {Replies[R['op']]} */ ('fallback' in result ? { fallback: true, bytes } : result);
+    }
     return engine.run(req, progress, source);
   }
 

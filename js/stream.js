@@ -56,7 +56,8 @@ export const FALLBACK = Object.freeze({ fallback: true });
 function loadDecoder(url) {
   if (!decoder) {
     decoder = (async () => {
-      const glue = await import(url);
+      // A URL known at run time: bundlers must leave it alone.
+      const glue = await import(/* @vite-ignore */ /* webpackIgnore: true */ url);
       const exports = await glue.default({ module_or_path: new URL('genre_decoder_bg.wasm', url) });
       return { StreamDecoder: glue.StreamDecoder, memory: exports.memory };
     })();
@@ -117,14 +118,45 @@ function extension(name) {
 }
 
 /**
- * Classifies `file` as it decodes it; resolves to FALLBACK when the decoder
+ * The bytes of a file as the decoder reads them: `read(start, end)`, synchronously.
+ * @typedef {{ read: (start: number, end: number) => Uint8Array, size: number, name: string }} Source
+ */
+
+/**
+ * `file` read slice by slice (FileReaderSync: workers only).
+ * @param {Blob} file
+ * @returns {Source}
+ */
+export function fileSource(file) {
+  /** @type {{ readAsArrayBuffer(blob: Blob): ArrayBuffer }} (workers only: not in the DOM's types) */
+  const reader = new (/** @type {any} */ (globalThis).FileReaderSync)();
+  return {
+    read: (start, end) => new Uint8Array(reader.readAsArrayBuffer(file.slice(start, end))),
+    size: file.size,
+    name: /** @type {any} */ (file).name || '',
+  };
+}
+
+/**
+ * A file's bytes already in memory (the calling thread, which has no
+ * FileReaderSync: `worker: false`).
+ * @param {Uint8Array} bytes
+ * @param {string} name
+ * @returns {Source}
+ */
+export function memorySource(bytes, name) {
+  return { read: (start, end) => bytes.subarray(start, end), size: bytes.length, name };
+}
+
+/**
+ * Classifies a file as it decodes it; resolves to FALLBACK when the decoder
  * module does not read it (another format or codec: AAC, Opus, ...) or
  * cannot be loaded.
- * @param {{ file: Blob, melColumns?: number, decoderUrl: string, maxSeconds?: number }} request
+ * @param {{ source: Source, melColumns?: number, decoderUrl: string, maxSeconds?: number }} request
  * @param {Progress} progress
  * @returns {Promise<Classification | typeof FALLBACK>}
  */
-export async function classifyStream({ file, melColumns = 0, decoderUrl, maxSeconds }, progress) {
+export async function classifyStream({ source, melColumns = 0, decoderUrl, maxSeconds }, progress) {
   const clock = () => performance.timeOrigin + performance.now();
   const start = clock();
   const t = { start, open: 0, decode: 0, analyse: 0, finish: 0, end: 0 };
@@ -136,23 +168,20 @@ export async function classifyStream({ file, melColumns = 0, decoderUrl, maxSeco
   } catch {
     return FALLBACK;
   }
-  const reader = new FileReaderSync();
-  /** @type {(start: number, end: number) => Uint8Array} */
-  const read = (start, end) => new Uint8Array(reader.readAsArrayBuffer(file.slice(start, end)));
-  const name = /** @type {any} */ (file).name;
+  const { read, size, name } = source;
   /** @type {StreamDecoderApi | null} */
   let dec = null;
   /** @type {core.ClassifierStream | null} */
   let stream = null;
   try {
     try {
-      dec = new mod.StreamDecoder(read, file.size, extension(name));
+      dec = new mod.StreamDecoder(read, size, extension(name));
     } catch (/** @type {any} */ err) {
       // Another codec, or another format than the four this decoder owns: the
       // browser's decoder may read it. A damaged file of an owned format
       // (an MP3 whose ID3 tag claims more than the file) is refused, as the
       // `genre` command refuses it.
-      if (err && (err.unsupported === 'codec' || (err.unsupported === 'format' && !ownedFormat(read, file.size)))) return FALLBACK;
+      if (err && (err.unsupported === 'codec' || (err.unsupported === 'format' && !ownedFormat(read, size)))) return FALLBACK;
       throw err;
     }
     const columns = Number.isFinite(melColumns) ? Math.max(0, Math.floor(melColumns)) : 0;

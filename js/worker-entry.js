@@ -11,7 +11,7 @@
 
 import { run, isBroken, classifierMemory } from './engine.js';
 import { serializeError } from './errors.js';
-import { classifyStream, decoderMemory, isDecoderBroken, lastTimings } from './stream.js';
+import { classifyStream, decoderMemory, fileSource, isDecoderBroken, lastTimings } from './stream.js';
 
 /** @import { Replies, Progress } from './engine.js' */
 
@@ -28,7 +28,7 @@ self.onmessage = async (event) => {
     if (request.op === 'file') {
       // (Throws when a trap has made the module unusable.)
       await run({ op: 'load' }, progress, wasmUrl);
-      value = await classifyStream(request, progress);
+      value = await classifyStream({ ...request, source: fileSource(request.file) }, progress);
     } else {
       value = await run(request, progress, wasmUrl);
     }

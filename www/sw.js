@@ -38,6 +38,7 @@ const PRECACHE = [
   '../js/decode.js',
   '../js/worker.js',
   '../js/engine.js',
+  '../js/stream.js',
   '../pkg/genre_classifier.js',
   '../pkg/genre_classifier_bg.wasm',
 ];
