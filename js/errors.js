@@ -45,6 +45,24 @@ export function asGenreError(err) {
   return new GenreError('internal', `internal error: ${detail}`);
 }
 
+/**
+ * What reading a picked file threw, as a GenreError when the file was moved,
+ * deleted or changed after it was picked (code "decode", reason
+ * "unreadable", a message naming the cause); anything else as it is.
+ * @param {any} err
+ */
+export function readError(err) {
+  const name = err && err.name;
+  if (name === 'NotReadableError' || name === 'NotFoundError' || name === 'SecurityError') {
+    return new GenreError(
+      'decode',
+      `the file could not be read (${name}): it was moved, deleted or changed after it was picked. Pick it again`,
+      'unreadable',
+    );
+  }
+  return err;
+}
+
 export function cancelled() {
   return new GenreError('cancelled', 'the request was cancelled');
 }

@@ -3,12 +3,12 @@
 // and classified there as a stream (js/stream.js: the decoder module, then
 // the core, piece by piece, in bounded memory); other files are decoded by
 // Web Audio on the calling thread (up to FALLBACK_MAX_SECONDS) and handed to
-// the worker in pieces, mixed to mono there. With `worker: false`, Web Audio
-// decodes and the core analyses on the calling thread.
+// the worker in pieces, mixed to mono there. With `worker: false`, all of it
+// runs on the calling thread (a streamed file from its bytes in memory).
 // Node.js loads js/node.js instead (the `node` condition of package.json's
 // exports), which runs this module with its own platform (see Platform).
 
-import { GenreError, asGenreError, cancelled } from './errors.js';
+import { GenreError, asGenreError, cancelled, readError } from './errors.js';
 import { decodeToBuffer, decodeToMono, downmix } from './decode.js';
 import { defaultWasmUrl } from '../pkg/genre_classifier.js';
 
@@ -547,12 +547,8 @@ function checkedSamples(samples, sampleRate) {
 async function readBlob(blob) {
   try {
     return await blob.arrayBuffer();
-  } catch (/** @type {any} */ err) {
-    const name = err && err.name;
-    if (name === 'NotReadableError' || name === 'NotFoundError' || name === 'SecurityError') {
-      throw new GenreError('decode', `the file could not be read (${name}): it was moved, deleted or changed after it was picked. Pick it again`, 'unreadable');
-    }
-    throw err;
+  } catch (err) {
+    throw readError(err);
   }
 }
 

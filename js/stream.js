@@ -14,7 +14,7 @@
 // run ahead of a decoder that cannot wait for it.
 
 import * as core from '../pkg/genre_classifier.js';
-import { GenreError } from './errors.js';
+import { GenreError, readError } from './errors.js';
 
 /**
  * @import { Classification } from './index.js'
@@ -81,23 +81,6 @@ export async function decoderMemory() {
 /** Whether a module trapped during a streamed file: the worker must be replaced. */
 export function isDecoderBroken() {
   return decoderBroken;
-}
-
-/**
- * A GenreError for what reading a picked file threw: a file moved, deleted
- * or changed after it was picked is named as such.
- * @param {any} err
- */
-export function readError(err) {
-  const name = err && err.name;
-  if (name === 'NotReadableError' || name === 'NotFoundError' || name === 'SecurityError') {
-    return new GenreError(
-      'decode',
-      `the file could not be read (${name}): it was moved, deleted or changed after it was picked. Pick it again`,
-      'unreadable',
-    );
-  }
-  return err;
 }
 
 /**
