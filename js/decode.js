@@ -28,6 +28,17 @@ const ANALYSIS_RATE = 22050;
  * @returns {Promise<{ samples: Float32Array, sampleRate: number }>}
  */
 export async function decodeToMono(bytes) {
+  const buffer = await decodeToBuffer(bytes);
+  return { samples: downmix(buffer), sampleRate: buffer.sampleRate };
+}
+
+/**
+ * Decodes `bytes` (an ArrayBuffer the decoder may detach) with Web Audio, at
+ * the file's own rate where the header states it.
+ * @param {ArrayBuffer} bytes
+ * @returns {Promise<AudioBuffer>}
+ */
+export async function decodeToBuffer(bytes) {
   /** @type {typeof OfflineAudioContext | undefined} */
   const Offline = globalThis.OfflineAudioContext || /** @type {any} */ (globalThis).webkitOfflineAudioContext;
   if (!Offline) {
@@ -59,7 +70,7 @@ export async function decodeToMono(bytes) {
     const why = err && err.message ? `: ${err.message}` : '';
     throw new GenreError('decode', `the browser could not decode this file (unsupported codec or damaged data)${why}`);
   }
-  return { samples: downmix(buffer), sampleRate: buffer.sampleRate };
+  return buffer;
 }
 
 /**

@@ -10,15 +10,24 @@ import { GenreError, asGenreError, cancelled } from './errors.js';
  */
 
 /**
- * A request: `{ op: "load" | "features" | "classify", samples, sampleRate, melColumns }`.
+ * A request: `{ op: "load" | "features" | "classify", samples, sampleRate, melColumns }`;
+ * a stream of channel pieces: "open", then "push" for each piece, then "end"
+ * (the samples of a file the browser decoded, mixed to mono here); in the
+ * worker, "file": a File or Blob decoded and classified as a stream (js/stream.js).
  * @typedef {{ op: 'load' }
  *   | { op: 'features', samples: Float32Array, sampleRate: number }
- *   | { op: 'classify', samples: Float32Array, sampleRate: number, melColumns?: number }} Request
+ *   | { op: 'classify', samples: Float32Array, sampleRate: number, melColumns?: number }
+ *   | { op: 'open', sampleRate: number, length: number, melColumns?: number }
+ *   | { op: 'push', channels: Float32Array[] }
+ *   | { op: 'end' }
+ *   | { op: 'file', file: Blob, melColumns?: number, decoderUrl: string, maxSeconds?: number }} Request
  */
 
 /**
- * The answer to each operation.
- * @typedef {{ load: null, features: Float32Array, classify: Classification }} Replies
+ * The answer to each operation ("file": `{ fallback: true }` when the
+ * decoder module does not read the file, with the bytes when they were read
+ * whole: on the calling thread).
+ * @typedef {{ load: null, features: Float32Array, classify: Classification, open: null, push: null, end: Classification, file: Classification | { fallback: true, bytes?: ArrayBuffer } }} Replies
  */
 
 /**
@@ -28,6 +37,8 @@ import { GenreError, asGenreError, cancelled } from './errors.js';
 
 /** @type {Promise<InitOutput> | null} */
 let loading = null;
+/** @type {InitOutput | null} */
+let loaded = null;
 let broken = false;
 
 /**
@@ -42,7 +53,10 @@ let broken = false;
 export function load(wasmUrl) {
   if (!loading) {
     const arg = wasmUrl === undefined ? undefined : { module_or_path: wasmUrl };
-    loading = init(arg).catch((err) => {
+    loading = init(arg).then((exports) => {
+      loaded = exports;
+      return exports;
+    }, (err) => {
       loading = null;
       const detail = err && err.message ? err.message : String(err);
       const where = typeof wasmUrl === 'string' || wasmUrl instanceof URL ? ` from ${wasmUrl}` : '';
@@ -63,6 +77,11 @@ export function load(wasmUrl) {
 export async function memoryBytes(wasmUrl) {
   const exports = await load(wasmUrl);
   return exports.memory.buffer.byteLength;
+}
+
+/** Bytes of WebAssembly memory the classifier module holds now (0 before it loads). */
+export function classifierMemory() {
+  return loaded ? loaded.memory.buffer.byteLength : 0;
 }
 
 /**
@@ -101,11 +120,12 @@ export function isBroken() {
  */
 function compute(request, progress) {
   if (request.op === 'load') return null;
+  if (request.op === 'open' || request.op === 'push' || request.op === 'end') return piece(request, progress);
+  if (request.op === 'file') throw new GenreError('internal', 'files are streamed in the worker only');
   const { op, samples, sampleRate } = request;
   if (op === 'features') return core.features(samples, sampleRate);
   if (op !== 'classify') throw new GenreError('internal', `unknown operation ${op}`);
-  const { melColumns = 0 } = request;
-  const columns = Number.isFinite(melColumns) ? Math.max(0, Math.floor(melColumns)) : 0;
+  const columns = columnCount(request.melColumns);
   const share = columns > 0 ? 0.9 : 1;
   if (progress(0, 'analyse') === false) throw cancelled();
   // One call: the samples are checked and resampled once for both the
@@ -124,4 +144,72 @@ function compute(request, progress) {
     columns,
   );
   return result;
+}
+
+/** @param {number | undefined} melColumns */
+function columnCount(melColumns = 0) {
+  return Number.isFinite(melColumns) ? Math.max(0, Math.floor(melColumns)) : 0;
+}
+
+/**
+ * The stream of channel pieces being classified ("open" ... "end").
+ * @type {{ stream: core.ClassifierStream, length: number, done: number, share: number } | null}
+ */
+let open = null;
+
+/**
+ * One step of a stream of channel pieces: the pieces are mixed to mono
+ * (the mean of the channels, as librosa does) and classified as they come.
+ * @param {Extract<Request, { op: 'open' | 'push' | 'end' }>} request
+ * @param {Progress} progress
+ * @returns {Classification | null}
+ */
+function piece(request, progress) {
+  if (request.op === 'open') {
+    if (open) open.stream.free();
+    open = null;
+    const columns = columnCount(request.melColumns);
+    const stream = new core.ClassifierStream(request.sampleRate, request.length, columns, undefined);
+    open = { stream, length: request.length, done: 0, share: columns > 0 ? 0.95 : 1 };
+    return null;
+  }
+  const current = open;
+  if (!current) throw new GenreError('internal', 'no stream is open');
+  if (request.op === 'push') {
+    const mono = mix(request.channels);
+    try {
+      current.stream.push(mono, undefined);
+    } catch (err) {
+      current.stream.free();
+      open = null;
+      throw err;
+    }
+    current.done += mono.length;
+    if (progress((current.share * current.done) / Math.max(1, current.length), 'analyse') === false) throw cancelled();
+    return null;
+  }
+  open = null;
+  try {
+    /** @type {Classification} */
+    const result = current.stream.finish(false, undefined);
+    const mel = current.stream.melImage();
+    if (mel) result.mel = mel;
+    return result;
+  } finally {
+    current.stream.free();
+  }
+}
+
+/**
+ * The mean of the channels (one channel: as it is).
+ * @param {Float32Array[]} channels
+ */
+function mix(channels) {
+  if (channels.length === 1) return channels[0];
+  const n = Math.min(...channels.map((c) => c.length));
+  const out = new Float32Array(n);
+  for (const c of channels) for (let i = 0; i < n; i++) out[i] += c[i];
+  const scale = 1 / channels.length;
+  for (let i = 0; i < n; i++) out[i] *= scale;
+  return out;
 }

@@ -1,4 +1,4 @@
-/** @import { GenreErrorCode, GenreError as GenreErrorApi } from './index.js' */
+/** @import { GenreErrorCode, GenreErrorReason, GenreError as GenreErrorApi } from './index.js' */
 
 /**
  * The one error type of the package: `name` is "GenreError" and `code` says
@@ -10,23 +10,25 @@ export class GenreError extends Error {
   /**
    * @param {GenreErrorCode} code
    * @param {string} message
+   * @param {GenreErrorReason} [reason] A finer cause within the code.
    */
-  constructor(code, message) {
+  constructor(code, message, reason) {
     super(message);
     /** @type {'GenreError'} */
     this.name = 'GenreError';
     this.code = code;
+    if (reason) this.reason = reason;
   }
 }
 
 /**
  * The error as a plain object that survives postMessage.
  * @param {unknown} err
- * @returns {{ code: GenreErrorCode, message: string }}
+ * @returns {{ code: GenreErrorCode, message: string, reason?: GenreErrorReason }}
  */
 export function serializeError(err) {
   const e = asGenreError(err);
-  return { code: e.code, message: e.message };
+  return e.reason ? { code: e.code, message: e.message, reason: e.reason } : { code: e.code, message: e.message };
 }
 
 /**
@@ -37,10 +39,28 @@ export function serializeError(err) {
 export function asGenreError(err) {
   if (err instanceof GenreError) return err;
   if (err && err.name === 'GenreError' && typeof err.code === 'string') {
-    return new GenreError(err.code, err.message);
+    return new GenreError(err.code, err.message, err.reason);
   }
   const detail = err && err.message ? err.message : String(err);
   return new GenreError('internal', `internal error: ${detail}`);
+}
+
+/**
+ * What reading a picked file threw, as a GenreError when the file was moved,
+ * deleted or changed after it was picked (code "decode", reason
+ * "unreadable", a message naming the cause); anything else as it is.
+ * @param {any} err
+ */
+export function readError(err) {
+  const name = err && err.name;
+  if (name === 'NotReadableError' || name === 'NotFoundError' || name === 'SecurityError') {
+    return new GenreError(
+      'decode',
+      `the file could not be read (${name}): it was moved, deleted or changed after it was picked. Pick it again`,
+      'unreadable',
+    );
+  }
+  return err;
 }
 
 export function cancelled() {

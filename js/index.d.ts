@@ -41,11 +41,19 @@ export type GenreErrorCode =
   /** A bug, or the classifier was terminated. */
   | 'internal';
 
+/**
+ * A finer cause within a code, where one helps to say what to do:
+ * "unreadable" (code "decode"): the picked file could not be read (moved,
+ * deleted or changed after it was picked: NotReadableError, NotFoundError).
+ */
+export type GenreErrorReason = 'unreadable';
+
 /** The error every promise of the package rejects with. */
 export declare class GenreError extends Error {
-  constructor(code: GenreErrorCode, message: string);
+  constructor(code: GenreErrorCode, message: string, reason?: GenreErrorReason);
   readonly name: 'GenreError';
   readonly code: GenreErrorCode;
+  readonly reason?: GenreErrorReason;
 }
 
 export interface GenreProbability {
@@ -131,11 +139,21 @@ export interface ClassifyOptions {
   signal?: AbortSignal;
   /** When > 0, the result holds a mel image of at most this many columns. */
   melColumns?: number;
+  /**
+   * classifyFile in a worker: the longest input read, in seconds (default
+   * 12 hours); a longer file rejects with "decode".
+   */
+  maxSeconds?: number;
 }
 
 /**
  * Encoded audio for `classifyFile`. In the browser: a File, Blob,
- * ArrayBuffer or typed array, decoded by the browser (`decodeAudioData`).
+ * ArrayBuffer or typed array. In a worker (the default), WAV, FLAC, MP3 and
+ * Ogg Vorbis are decoded there by the decoder module (the `genre` CLI's
+ * decoder, loaded on the first file) as a stream, in bounded memory at any
+ * length, with `truncated` set for a file cut short; other formats are
+ * decoded by the browser (`decodeAudioData`, up to 30 minutes or 256 MB).
+ * With `worker: false`, the browser decodes every file.
  * In Node.js: also a file path (string) or `file:` URL, and bytes (Buffer,
  * Uint8Array, ArrayBuffer) of a WAV (PCM 8/16/24/32-bit integer or
  * 32/64-bit float, any channel count), FLAC, MP3 or Ogg Vorbis file (the
@@ -187,6 +205,14 @@ export interface Classifier {
   readonly workers: number;
   /** Stops the workers; later requests reject. */
   terminate(): void;
+  /**
+   * Gives back the memory of idle workers: WebAssembly memory never
+   * shrinks, so each idle worker that has worked is replaced by a fresh one
+   * (the first is started at once).
+   * (A worker whose memory has grown past 64 MB is replaced after its
+   * request anyway.)
+   */
+  releaseMemory(): Promise<void>;
 }
 
 export interface ClassifierOptions {
@@ -217,6 +243,13 @@ export interface ClassifierOptions {
    * package's own, as the bundler placed it.
    */
   workerUrl?: string | URL;
+  /**
+   * Where the decoder module's glue is (`genre_decoder.js`, with
+   * `genre_decoder_bg.wasm` beside it). Default: `decoder/genre_decoder.js`
+   * beside the WebAssembly module. When it cannot be loaded, files are
+   * decoded by the browser instead.
+   */
+  decoderUrl?: string | URL;
 }
 
 /** Creates a classifier; resolves once the WebAssembly module is loaded. */

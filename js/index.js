@@ -1,11 +1,15 @@
 // genre-classifier: music genre classification in the browser.
-// Decoding uses Web Audio on the calling thread; analysis runs in the
-// WebAssembly core, in a pool of module Web Workers unless `worker: false`.
+// In a worker, a File or Blob of WAV, FLAC, MP3 or Ogg Vorbis is decoded
+// and classified there as a stream (js/stream.js: the decoder module, then
+// the core, piece by piece, in bounded memory); other files are decoded by
+// Web Audio on the calling thread (up to FALLBACK_MAX_SECONDS) and handed to
+// the worker in pieces, mixed to mono there. With `worker: false`, all of it
+// runs on the calling thread (a streamed file from its bytes in memory).
 // Node.js loads js/node.js instead (the `node` condition of package.json's
 // exports), which runs this module with its own platform (see Platform).
 
-import { GenreError, asGenreError, cancelled } from './errors.js';
-import { decodeToMono } from './decode.js';
+import { GenreError, asGenreError, cancelled, readError } from './errors.js';
+import { decodeToBuffer, decodeToMono, downmix } from './decode.js';
 import { defaultWasmUrl } from '../pkg/genre_classifier.js';
 
 export { GenreError } from './errors.js';
@@ -52,6 +56,24 @@ export const GENRES = Object.freeze([
 /** Share of the progress bar given to decoding in classifyFile. */
 const DECODE_SHARE = 0.1;
 
+/**
+ * Longest file decoded by the browser's own decoder (formats the decoder
+ * module does not read: AAC/M4A, Opus, ...), in seconds: it decodes whole
+ * files into memory (about 0.35 GB per 30 minutes of 48 kHz stereo).
+ */
+const FALLBACK_MAX_SECONDS = 30 * 60;
+/** Largest file handed to the browser's own decoder, in bytes. */
+const FALLBACK_MAX_BYTES = 256 * 1024 * 1024;
+/** Samples per channel handed to the worker at a time in that case (each copy a few ms). */
+const FALLBACK_PIECE = 1 << 18;
+/**
+ * A worker whose WebAssembly memory (which never shrinks) has grown past
+ * this after a request is replaced by a fresh one (the streamed path stays
+ * far below it; whole-sample requests of long clips do not).
+ */
+const MEMORY_LIMIT = 64 * 1024 * 1024;
+
+
 /** The pool size by default: up to 4 workers, one per core. */
 const MAX_DEFAULT_WORKERS = 4;
 
@@ -74,9 +96,13 @@ export async function createClassifier(options = {}) {
       ? [new LocalSlot(wasmUrl, platform)]
       : Array.from({ length: workers }, () => new WorkerSlot(workerUrl, wasmUrl));
     pool = new Pool(slots, workers);
+    // The decoder module lies in decoder/ beside the classifier's module.
+    const decoderUrl = options.decoderUrl != null
+      ? resolveUrl(options.decoderUrl, base, 'decoderUrl')
+      : platform === BROWSER ? resolveUrl('decoder/genre_decoder.js', wasmUrl, 'decoderUrl') : '';
     // One worker loads the module now; the others start when there is work for them.
     await pool.with((slot) => slot.request({ op: 'load' }, [], {}), undefined);
-    return new Classifier(pool, platform);
+    return new Classifier(pool, platform, decoderUrl);
   } catch (err) {
     if (pool) pool.terminate();
     throw asGenreError(err);
@@ -131,14 +157,18 @@ class Classifier {
   #pool;
   /** @type {Platform} */
   #platform;
+  /** @type {string} */
+  #decoderUrl;
 
   /**
    * @param {Pool} pool
    * @param {Platform} platform
+   * @param {string} decoderUrl
    */
-  constructor(pool, platform) {
+  constructor(pool, platform, decoderUrl) {
     this.#pool = pool;
     this.#platform = platform;
+    this.#decoderUrl = decoderUrl;
   }
 
   /** The number of workers in the pool; 0 when it runs on the calling thread. */
@@ -248,11 +278,24 @@ class Classifier {
   }
 
   /**
+   * Gives back the memory of idle workers (WebAssembly memory never
+   * shrinks, and a worker's JavaScript heap keeps what it read until it is
+   * collected): each idle worker that has worked is replaced by a fresh one
+   * (the first is started again at once, and warms up in the background).
+   * @type {ClassifierApi['releaseMemory']}
+   */
+  async releaseMemory() {
+    const fresh = this.#pool.recycleIdle();
+    if (fresh) await this.#pool.with((slot) => slot.request({ op: 'load' }, [], {}), undefined).catch(() => {});
+  }
+
+  /**
    * @param {Slot} slot
    * @param {unknown} input
    * @param {ClassifyOptions} options
    */
   async #decodeAndClassify(slot, input, options) {
+    if (this.#platform === BROWSER) return this.#streamFile(slot, input, options);
     const { samples, sampleRate, truncated } = await this.#platform.decode(input);
     if (options.signal && options.signal.aborted) throw cancelled();
     const { onProgress } = options;
@@ -262,6 +305,74 @@ class Classifier {
     // A decoder that reads a file cut short says so (Node.js's decoder module).
     if (truncated) result.truncated = true;
     return result;
+  }
+
+  /**
+   * The file is decoded and classified as a stream: in a worker, read there
+   * piece by piece; on the calling thread, from its bytes in memory (the
+   * same decoder either way, so the same answer). A file the decoder module
+   * does not read is decoded here by Web Audio and handed to the worker in
+   * pieces (see #handOver), or classified here.
+   * @param {Slot} slot
+   * @param {unknown} input
+   * @param {ClassifyOptions} options
+   */
+  async #streamFile(slot, input, options) {
+    const { onProgress, signal, melColumns = 0, maxSeconds } = options;
+    const file = asBlob(input);
+    const streamed = await slot.request(
+      { op: 'file', file, melColumns, decoderUrl: this.#decoderUrl, maxSeconds },
+      [],
+      { onProgress, signal },
+    );
+    if (!('fallback' in streamed)) {
+      report(onProgress, 1, 'done');
+      return streamed;
+    }
+    if (file.size > FALLBACK_MAX_BYTES) {
+      throw new GenreError('decode', `this file is in a format only the browser's own decoder reads, which takes files up to ${FALLBACK_MAX_BYTES / 1024 / 1024} MB (this one: ${(file.size / 1024 / 1024).toFixed(0)} MB); convert it to FLAC, MP3, Ogg Vorbis or WAV, which are read at any length`);
+    }
+    const buffer = await decodeToBuffer(streamed.bytes ?? await readBlob(file));
+    if (signal && signal.aborted) throw cancelled();
+    if (buffer.duration > FALLBACK_MAX_SECONDS) {
+      throw new GenreError('decode', `this file is in a format only the browser's own decoder reads, which takes up to ${FALLBACK_MAX_SECONDS / 60} minutes (this one: ${(buffer.duration / 60).toFixed(0)} minutes); convert it to FLAC, MP3, Ogg Vorbis or WAV, which are read at any length`);
+    }
+    report(onProgress, DECODE_SHARE, 'decode');
+    if (!(slot instanceof WorkerSlot)) {
+      const samples = downmix(buffer);
+      /** @type {(f: number, stage: ProgressStage) => void} */
+      const scaled = (f, stage) => report(onProgress, DECODE_SHARE + (1 - DECODE_SHARE) * f, stage);
+      return this.#classify(slot, samples, buffer.sampleRate, { ...options, onProgress: scaled });
+    }
+    const result = await this.#handOver(slot, buffer, melColumns, options);
+    report(onProgress, 1, 'done');
+    return result;
+  }
+
+  /**
+   * Hands a decoded AudioBuffer to the worker a piece at a time (each piece
+   * copied out of the buffer and transferred: no long task on this thread);
+   * the worker mixes the channels and classifies as they come.
+   * @param {WorkerSlot} slot
+   * @param {AudioBuffer} buffer
+   * @param {number} melColumns
+   * @param {ClassifyOptions} options
+   */
+  async #handOver(slot, buffer, melColumns, { onProgress, signal }) {
+    /** @type {(f: number, stage: ProgressStage) => void} */
+    const scaled = (f, stage) => report(onProgress, DECODE_SHARE + (1 - DECODE_SHARE) * f, stage);
+    const { sampleRate, length, numberOfChannels } = buffer;
+    await slot.request({ op: 'open', sampleRate, length, melColumns }, [], { signal });
+    for (let at = 0; at < length; at += FALLBACK_PIECE) {
+      const n = Math.min(FALLBACK_PIECE, length - at);
+      const channels = Array.from({ length: numberOfChannels }, (_, c) => {
+        const piece = new Float32Array(n);
+        buffer.copyFromChannel(piece, c, at);
+        return piece;
+      });
+      await slot.request({ op: 'push', channels }, channels.map((c) => c.buffer), { onProgress: scaled, signal });
+    }
+    return slot.request({ op: 'end' }, [], { onProgress: scaled, signal });
   }
 
   /**
@@ -357,6 +468,21 @@ class Pool {
     }
   }
 
+  /**
+   * Replaces the idle workers that have worked with fresh ones (started
+   * when needed); whether any was replaced.
+   */
+  recycleIdle() {
+    let any = false;
+    for (const slot of this.idle) {
+      if (slot instanceof WorkerSlot && slot.used) {
+        slot.recycle();
+        any = true;
+      }
+    }
+    return any;
+  }
+
   terminate() {
     this.closed = true;
     for (const slot of this.slots) slot.terminate();
@@ -413,11 +539,40 @@ function checkedSamples(samples, sampleRate) {
 }
 
 /**
+ * The bytes of a picked file; a file moved, deleted or changed since it was
+ * picked rejects with a message that says so.
+ * @param {Blob} blob
+ * @returns {Promise<ArrayBuffer>}
+ */
+async function readBlob(blob) {
+  try {
+    return await blob.arrayBuffer();
+  } catch (err) {
+    throw readError(err);
+  }
+}
+
+/**
+ * Encoded audio as a Blob (a File or Blob as it is; bytes copied).
+ * @param {unknown} input
+ * @returns {Blob}
+ */
+function asBlob(input) {
+  if (typeof Blob !== 'undefined' && input instanceof Blob) return input;
+  if (input instanceof ArrayBuffer) return new Blob([input.slice(0)]);
+  if (ArrayBuffer.isView(input)) {
+    return new Blob([new Uint8Array(input.buffer, input.byteOffset, input.byteLength).slice()]);
+  }
+  const what = typeof input === 'string' ? 'a file path (read only in Node.js)' : `a ${typeof input}`;
+  throw new GenreError('decode', `expected a File, Blob or ArrayBuffer of encoded audio, got ${what}`);
+}
+
+/**
  * @param {unknown} input
  * @returns {Promise<ArrayBuffer>}
  */
 async function encodedBytes(input) {
-  if (typeof Blob !== 'undefined' && input instanceof Blob) return input.arrayBuffer();
+  if (typeof Blob !== 'undefined' && input instanceof Blob) return readBlob(input);
   // The decoder detaches what it is given: work on a copy.
   if (input instanceof ArrayBuffer) return input.slice(0);
   if (ArrayBuffer.isView(input)) {
@@ -462,6 +617,8 @@ class WorkerSlot {
     this.worker = null;
     /** Whether the current worker has answered: its script loaded. */
     this.answered = false;
+    /** Whether the current worker has done more than load the module. */
+    this.used = false;
     this.nextId = 1;
     this.closed = false;
   }
@@ -484,6 +641,7 @@ class WorkerSlot {
       if (!this.worker) this.worker = this.#start();
       const worker = this.worker;
       const id = this.nextId++;
+      if (req.op !== 'load') this.used = true;
       const done = () => {
         worker.removeEventListener('message', onMessage);
         worker.removeEventListener('error', onError);
@@ -498,11 +656,13 @@ class WorkerSlot {
           return;
         }
         done();
+        // A worker whose memory grew past the limit is replaced once idle
+        // (its WebAssembly memory would never shrink).
+        if (data.broken || (data.memory > MEMORY_LIMIT && !this.#streamOpen(req))) this.#restart();
         if (data.type === 'result') {
           resolve(data.value);
         } else {
-          if (data.broken) this.#restart();
-          reject(new GenreError(data.error.code, data.error.message));
+          reject(new GenreError(data.error.code, data.error.message, data.error.reason));
         }
       };
       /** @param {ErrorEvent} event */
@@ -552,10 +712,25 @@ class WorkerSlot {
     return `the worker could not start: ${tried} did not load as a module worker${why}. ${hint}.`;
   }
 
+  /**
+   * Whether `req` leaves a stream of pieces open in the worker (which a
+   * restart would lose).
+   * @param {Request} req
+   */
+  #streamOpen(req) {
+    return req.op === 'open' || req.op === 'push';
+  }
+
   #restart() {
     if (this.worker) this.worker.terminate();
     this.worker = null;
     this.answered = false;
+    this.used = false;
+  }
+
+  /** Replaces the worker (idle) by a fresh one, started on the next request. */
+  recycle() {
+    if (!this.closed) this.#restart();
   }
 
   terminate() {
@@ -608,6 +783,15 @@ class LocalSlot {
       report(onProgress, fraction, stage);
       return !(signal && signal.aborted);
     };
+    if (req.op === 'file') {
+      // The calling thread has no FileReaderSync: the bytes are read first.
+      await engine.load(source);
+      const [stream, bytes] = await Promise.all([import('./stream.js'), readBlob(req.file)]);
+      const name = /** @type {any} */ (req.file).name || '';
+      const result = await stream.classifyStream({ ...req, source: stream.memorySource(new Uint8Array(bytes), name) }, progress);
+      // Not a file the decoder reads: the bytes go to Web Audio (read once).
+      return /** @type {Replies[R['op']]} */ ('fallback' in result ? { fallback: true, bytes } : result);
+    }
     return engine.run(req, progress, source);
   }
 

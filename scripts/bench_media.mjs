@@ -48,7 +48,7 @@ export function pickClips(n) {
 }
 
 function buildTools() {
-  execFileSync('cargo', ['build', '--release', '--example', 'make_wav', '--bin', 'genre'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync('cargo', ['build', '--release', '--example', 'make_wav', '--example', 'decode_speed', '--bin', 'genre'], { cwd: ROOT, stdio: 'inherit' });
 }
 
 const MAKE_WAV = join(ROOT, 'target', 'release', 'examples', 'make_wav');

@@ -10,11 +10,19 @@
 // bench_media.mjs): 4 minutes (eight clips of eight genres in a row) and
 // 30 s, upsampled to 44.1 kHz stereo and encoded by lame at 192 kbit/s.
 //
-// Stages are told apart from outside the package, by wrapping browser APIs
-// the package calls (Blob.arrayBuffer, decodeAudioData, Worker.postMessage
-// and the worker's messages): nothing in js/ or www/ changes for this.
+// Stages are told apart by wrapping browser APIs the package calls
+// (Worker.postMessage and the worker's messages) and by the stage timings the
+// worker sends beside a streamed file's result (js/stream.js): decoding and
+// analysis run interleaved in the worker, so only it can tell them apart.
+//
+// Also writes "Decoding speed": the streaming decoder (the decoder module,
+// WebAssembly) against the browser's decodeAudioData and the CLI's decoder
+// (examples/decode_speed.rs, native), on the same files in the same run.
 
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { ROOT } from './build.mjs';
 import { serve } from './serve.mjs';
 import { writeSection } from './report.mjs';
 import { CHROMIUM, CHROMIUM_ARGS, CLI, assertBuilt, firefox, median, p90, pageInWorker, songs, timeCommand, watchLoad } from './bench_media.mjs';
@@ -30,7 +38,7 @@ const WITH_FIREFOX = !args.includes('--no-firefox');
  */
 function installTracer() {
   if (window.__trace) return;
-  const trace = { events: [] };
+  const trace = { events: [], timings: null, origin: performance.timeOrigin };
   window.__trace = trace;
   const ev = (name, extra = {}) => trace.events.push({ name, t: performance.now(), ...extra });
   document.addEventListener('change', (e) => {
@@ -55,9 +63,10 @@ function installTracer() {
   };
   const post = Worker.prototype.postMessage;
   Worker.prototype.postMessage = function (msg, transfer) {
-    if (msg && msg.op === 'classify') ev('post-start', { samples: msg.samples.length, rate: msg.sampleRate });
+    const traced = msg && (msg.op === 'classify' || msg.op === 'file');
+    if (traced) ev('post-start', { op: msg.op });
     const r = post.call(this, msg, transfer);
-    if (msg && msg.op === 'classify') ev('post-end');
+    if (traced) ev('post-end');
     return r;
   };
   // The worker's replies: each message is noted once, as it arrives (before
@@ -78,6 +87,7 @@ function installTracer() {
           const name = `msg-${d.stage}`;
           if (!last || last.name !== name) ev(name, { fraction: d.fraction });
         } else ev(`msg-${d.type}`);
+        if (d.type === 'result' && d.timings) trace.timings = d.timings;
       }
       const r = fn.call(this, event);
       if (first && d.type === 'result') ev('result-handled');
@@ -104,7 +114,7 @@ function awaitPainted() {
     const t0 = performance.now();
     const poll = () => {
       const ev = window.__trace.events;
-      if (ev.some((x) => x.name === 'painted')) resolve(ev);
+      if (ev.some((x) => x.name === 'painted')) resolve(window.__trace);
       else if (performance.now() - t0 > 300000) reject(new Error('no answer after 300 s'));
       else setTimeout(poll, 20);
     };
@@ -112,8 +122,8 @@ function awaitPainted() {
   });
 }
 
-/** Stage durations (ms) from one trace. */
-function stages(events) {
+/** Stage durations (ms) from one trace (`{ events, timings, origin }`). */
+function stages({ events, timings, origin }) {
   const first = (name) => {
     const e = events.find((x) => x.name === name);
     if (!e) throw new Error(`no "${name}" in the trace: ${events.map((x) => x.name).join(', ')}`);
@@ -121,48 +131,77 @@ function stages(events) {
   };
   const shown = events.find((x) => x.name === 'shown');
   if (shown.state !== 'done') throw new Error(`the page showed an error: ${JSON.stringify(events)}`);
+  if (!timings) throw new Error('the worker sent no stage timings: was the file streamed?');
   const t = {
     pick: first('pick'),
-    readStart: first('read-start'),
-    readEnd: first('read-end'),
-    decodeStart: first('decode-start'),
-    decodeEnd: first('decode-end'),
-    postStart: first('post-start'),
-    analyse: first('msg-analyse'),
-    mel: first('msg-mel'),
+    post: first('post-start'),
     result: first('msg-result'),
-    handled: first('result-handled'),
-    shown: first('shown'),
     painted: first('painted'),
+    workerStart: timings.start - origin,
+    workerEnd: timings.end - origin,
   };
   return {
     genre: shown.genre,
     total: t.painted - t.pick,
-    setup: t.readStart - t.pick, // the page: collect, table row, card, queue
-    read: t.readEnd - t.readStart, // File → ArrayBuffer
-    between: t.decodeStart - t.readEnd, // read → decode (rate sniffing, audio context)
-    decode: t.decodeEnd - t.decodeStart, // decodeAudioData (MP3 → planar float)
-    mix: t.postStart - t.decodeEnd, // channel mean + glue
-    handoff: t.analyse - t.postStart, // postMessage (transfer) until the worker starts
-    analyse: t.mel - t.analyse, // the core: resample + features + network, every window
-    mel: t.result - t.mel, // mel image + result to JS + structured clone back
+    setup: t.post - t.pick, // the page: collect, table row, card, queue, the File posted
+    start: t.workerStart - t.post, // the message reaches the worker
+    open: timings.open, // the decoder module (first file of a page) and the header
+    decode: timings.decode, // the streaming decoder: MP3 → mono
+    analyse: timings.analyse, // resample + features + network + mel frames, piece by piece
+    finish: timings.finish, // last windows, mel image, result to JS
+    back: t.result - t.workerEnd, // the result's message to the page
     render: t.painted - t.result, // package → queue → card (DOM, canvas) → next frame
   };
 }
 
-// The stages cover the whole time: setup + read + between + decode + mix +
-// handoff + analyse + mel + render = total.
+// The stages cover the whole time: their sum is the total.
 const STAGES = [
-  ['setup', 'page before reading (collect, row, card, queue)'],
-  ['read', 'read (File → ArrayBuffer)'],
-  ['between', 'sniff the rate, create the audio context'],
-  ['decode', 'decode (decodeAudioData, MP3 → 44.1 kHz stereo float)'],
-  ['mix', 'mix to mono (main thread) and glue'],
-  ['handoff', 'hand-off to the worker (transfer, until its first progress message)'],
-  ['analyse', 'core classify: resample + features + network (all windows)'],
-  ['mel', 'mel image + result conversion + copy back'],
+  ['setup', 'page before the worker (collect, row, card, queue, post the File)'],
+  ['start', 'message to the worker'],
+  ['open', 'open: load the decoder module (first file of a page), read the header'],
+  ['decode', 'decode (streaming decoder, MP3 → mono, in the worker)'],
+  ['analyse', 'resample + features + network + mel frames, as the pieces arrive'],
+  ['finish', 'last windows, mel image, result conversion'],
+  ['back', 'result back to the page'],
   ['render', 'render (card, bars, mel canvas, timeline) and next frame'],
 ];
+
+/**
+ * Decoding alone, in the page (runs in the browser): `input` holds the
+ * file; decodeAudioData (an OfflineAudioContext at the file's rate) and the
+ * streaming decoder module over the file's bytes in memory, each timed `runs`
+ * times, alternately. Resolves to { webAudio: ms[], stream: ms[] }.
+ */
+async function decodeInPage({ selector, runs }) {
+  const file = document.querySelector(selector).files[0];
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const glue = await import(new URL('../pkg/decoder/genre_decoder.js', location.href).href);
+  await glue.default({ module_or_path: new URL('../pkg/decoder/genre_decoder_bg.wasm', location.href) });
+  const out = { webAudio: [], stream: [] };
+  for (let i = 0; i < runs; i++) {
+    const ctx = new OfflineAudioContext(1, 1, 44100);
+    const copy = bytes.slice().buffer;
+    let t0 = performance.now();
+    await ctx.decodeAudioData(copy);
+    out.webAudio.push(performance.now() - t0);
+    t0 = performance.now();
+    const dec = new glue.StreamDecoder((a, b) => bytes.subarray(a, b), bytes.length, 'mp3');
+    while (dec.next(1 << 16));
+    dec.finish();
+    dec.free();
+    out.stream.push(performance.now() - t0);
+  }
+  return out;
+}
+
+/** Adds a file input for decodeInPage (runs in the browser). */
+function addDecodeInput() {
+  if (document.getElementById('bench-decode')) return;
+  const input = document.createElement('input');
+  input.type = 'file';
+  input.id = 'bench-decode';
+  document.body.append(input);
+}
 
 // Browsers ---------------------------------------------------------------------
 
@@ -179,9 +218,18 @@ async function chromiumRunner(url) {
       await page.evaluate(pageInWorker);
       await page.evaluate(installTracer);
       await page.setInputFiles('#file-input', path);
-      const events = await page.evaluate(awaitPainted);
+      const trace = await page.evaluate(awaitPainted);
       await page.close();
-      return stages(events);
+      return stages(trace);
+    },
+    async decodeOnly(path, runs) {
+      const page = await context.newPage();
+      await page.goto(url);
+      await page.evaluate(addDecodeInput);
+      await page.setInputFiles('#bench-decode', path);
+      const r = await page.evaluate(decodeInPage, { selector: '#bench-decode', runs });
+      await page.close();
+      return r;
     },
     close: () => browser.close(),
   };
@@ -207,6 +255,13 @@ async function firefoxRunner(url) {
       await ff.exec(installTracer);
       await ff.sendFiles('#file-input', [path]);
       return stages(await ff.exec(awaitPainted));
+    },
+    async decodeOnly(path, runs) {
+      await ff.goto('about:blank');
+      await ff.goto(url);
+      await ff.exec(addDecodeInput);
+      await ff.sendFiles('#bench-decode', [path]);
+      return ff.exec(decodeInPage, { selector: '#bench-decode', runs });
     },
     close: () => ff.close(),
   };
@@ -255,6 +310,21 @@ for (let run = 0; run < RUNS; run++) {
     cli[song.key].push(ms);
     console.log(`run ${run + 1} CLI ${song.label}: ${ms.toFixed(0)} ms`);
   }
+}
+// Decoding alone: each browser's decodeAudioData and the streaming decoder
+// module in the same page, alternately; the CLI's decoder natively.
+const DECODE_SPEED = join(ROOT, 'target', 'release', 'examples', 'decode_speed');
+/** decoding[browser][song] = { webAudio: ms[], stream: ms[] }; nativeDecode[song] = ms[] */
+const decoding = runners.map(() => ({}));
+const nativeDecode = {};
+for (const song of SONGS) {
+  for (const [i, r] of runners.entries()) {
+    decoding[i][song.key] = await r.decodeOnly(song.path, RUNS);
+    console.log(`${r.name} ${song.label}: decodeAudioData ${median(decoding[i][song.key].webAudio).toFixed(0)} ms, streaming decoder ${median(decoding[i][song.key].stream).toFixed(0)} ms`);
+  }
+  const line = execFileSync(DECODE_SPEED, [String(RUNS), song.path], { encoding: 'utf8' });
+  nativeDecode[song.key] = JSON.parse(line).ms;
+  console.log(`native ${song.label}: ${median(nativeDecode[song.key]).toFixed(0)} ms`);
 }
 const loadInfo = load.stop();
 for (const r of runners) await r.close();
@@ -306,11 +376,12 @@ the classification, as it does for a single file.
 |---|---|---:|---:|---:|---:|
 ${totals.join('\n')}
 
-Where the time goes: median ms of each stage (and its median share of the total). The stages
-are told apart from outside the package, by wrapping the browser APIs it calls
-(\`Blob.arrayBuffer\`, \`decodeAudioData\`, \`Worker.postMessage\` and the worker's messages:
-the core's first \`analyse\` progress, its \`mel\` progress, the result); worker stages are
-seen when their message reaches the page's thread, which is idle meanwhile.
+Where the time goes: median ms of each stage (and its median share of the total). The file is
+decoded and classified as a stream in the worker (\`js/stream.js\`): decoding and analysis
+alternate piece by piece there, so the worker times them itself and sends the times beside the
+result; the page's side is seen by wrapping \`Worker.postMessage\` and the worker's messages.
+Each pick is on a freshly loaded page, so *open* includes loading the decoder module, as for
+the first file a visitor drops.
 
 | Stage | ${heads.join(' | ')} |
 |---|${heads.map(() => '---:').join('|')}|
@@ -320,3 +391,32 @@ Answers (first run): ${genres}.
 `;
 writeSection('Real music on the page', body);
 console.log(body);
+
+const decodeRows = [];
+for (const song of SONGS) {
+  const native = median(nativeDecode[song.key]);
+  decodeRows.push(`| ${song.label} | CLI's decoder (symphonia, native, \`examples/decode_speed.rs\`) | ${f0(native)} | 1.0× |`);
+  for (const [i, r] of runners.entries()) {
+    const d = decoding[i][song.key];
+    const name = r.name.split(' ')[0];
+    decodeRows.push(`| ${song.label} | ${name}: streaming decoder (the same, WebAssembly, \`pkg/decoder/\`) | ${f0(median(d.stream))} | ${(median(d.stream) / native).toFixed(1)}× |`);
+    decodeRows.push(`| ${song.label} | ${name}: \`decodeAudioData\` (the browser's decoder, to stereo) | ${f0(median(d.webAudio))} | ${(median(d.webAudio) / native).toFixed(1)}× |`);
+  }
+}
+const decodeBody = `
+Measured by \`node scripts/bench_page.mjs ${RUNS}\` in the same run as *Real music on the page*
+(same machine, same load, same files: the 4-minute and 30 s MP3s, 44.1 kHz stereo, 192 kbit/s).
+Decoding alone, to samples, median of ${RUNS} runs: the CLI's decoder natively (\`MonoPackets\`,
+packet by packet to mono, as \`genre classify\` reads a file); the same decoder compiled to
+WebAssembly (the decoder module the page's worker streams files through; here run on the
+page's thread over the file's bytes in memory, without the worker's file reads); the browser's
+\`decodeAudioData\` (an \`OfflineAudioContext\` at 44.1 kHz, to planar stereo: what the page
+used before, and still uses for codecs the decoder module does not read). The two browser
+figures are timed alternately in the same page.
+
+| Song | Decoder | ms, median | vs native |
+|---|---|---:|---:|
+${decodeRows.join('\n')}
+`;
+writeSection('Decoding speed', decodeBody);
+console.log(decodeBody);

@@ -1,7 +1,7 @@
 // Builds the WebAssembly package into pkg/: cargo (release, wasm32), then
 // wasm-bindgen at exactly the version in Cargo.lock (--target web), then
 // wasm-opt -Oz from the npm `binaryen` package; the same for the decoder
-// module (crates/decoder: symphonia, the CLI's decoder) into pkg/decoder/,
+// module (crates/decoder: symphonia, the CLI's decoder; wasm-opt -O3) into pkg/decoder/,
 // a module of its own so that the classifier's download does not grow;
 // then the JavaScript steps
 // (finishPackage): the glue exports where the .wasm is, and js/worker.js is
@@ -58,13 +58,13 @@ export function ensureTools() {
 
 const WASM_OPT_FEATURES = ['simd', 'bulk-memory', 'nontrapping-float-to-int', 'sign-ext', 'mutable-globals', 'reference-types', 'multivalue'];
 
-/** wasm-bindgen --target web of `wasm` into `outDir`, then wasm-opt -Oz of its `<name>_bg.wasm`. */
-function bindAndOptimize(wasm, outDir, name) {
+/** wasm-bindgen --target web of `wasm` into `outDir`, then wasm-opt (`level`, -Oz by default) of its `<name>_bg.wasm`. */
+function bindAndOptimize(wasm, outDir, name, level = '-Oz') {
   sh('wasm-bindgen', ['--target', 'web', '--out-dir', outDir, wasm]);
   const wasmOpt = join(ROOT, 'node_modules', '.bin', 'wasm-opt');
   if (!existsSync(wasmOpt)) throw new Error('wasm-opt is missing: run `npm ci` first');
   const out = join(outDir, `${name}_bg.wasm`);
-  sh(wasmOpt, ['-Oz', ...WASM_OPT_FEATURES.map((f) => `--enable-${f}`), out, '-o', `${out}.opt`]);
+  sh(wasmOpt, [level, ...WASM_OPT_FEATURES.map((f) => `--enable-${f}`), out, '-o', `${out}.opt`]);
   renameSync(`${out}.opt`, out);
 }
 
@@ -72,13 +72,13 @@ export async function build() {
   ensureTools();
   // The classifier without the `decode` feature: no symphonia in its module.
   sh('cargo', ['build', '--lib', '--release', '--target', TARGET, '--no-default-features', '--features', 'bindings']);
-  // The decoder module, optimised for size (Cargo.toml's profile wasm-decoder).
+  // The decoder module, optimised for speed (Cargo.toml's profile wasm-decoder says why).
   sh('cargo', ['build', '--lib', '--profile', 'wasm-decoder', '--target', TARGET, '-p', 'genre-decoder']);
   rmSync(PKG, { recursive: true, force: true });
   // The generated .d.ts types js/engine.js's calls in the type check
   // (npm run types); the package ships only the .js and the .wasm.
   bindAndOptimize(join(ROOT, 'target', TARGET, 'release', 'genre_classifier.wasm'), PKG, 'genre_classifier');
-  bindAndOptimize(join(ROOT, 'target', TARGET, 'wasm-decoder', 'genre_decoder.wasm'), join(PKG, 'decoder'), 'genre_decoder');
+  bindAndOptimize(join(ROOT, 'target', TARGET, 'wasm-decoder', 'genre_decoder.wasm'), join(PKG, 'decoder'), 'genre_decoder', '-O3');
   await finishPackage();
   console.log(`built ${PKG}`);
 }

@@ -9,6 +9,8 @@ use crate::dsp::{db, reduce, HOP, N_BINS, SAMPLE_RATE};
 use crate::error::Error;
 use crate::input::Signal;
 
+pub mod stream;
+
 /// Mel spectrogram picture: `n_mels` rows by `n_columns` columns of dB
 /// values relative to the loudest cell (0 dB down to -80 dB).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -42,7 +44,6 @@ pub fn mel_image_of(signal: &Signal, max_columns: usize) -> Result<MelImage, Err
     }
     let y = signal.samples();
     let frames = n_frames(y.len());
-    let n_columns = frames.min(max_columns);
     let bank = MelFilterBank::analysis();
     let mut stft = Stft::new();
     let mut power = vec![0.0f32; N_BINS];
@@ -55,22 +56,41 @@ pub fn mel_image_of(signal: &Signal, max_columns: usize) -> Result<MelImage, Err
         bank.apply(&power, &mut mel);
         max = max.max(reduce::max(&mel));
     }
+    Ok(pool_frames(frames, max, max_columns, |t, out| {
+        stft.compute(y, t);
+        stft.power(&mut power);
+        bank.apply(&power, &mut mel);
+        for (o, &m) in out.iter_mut().zip(&mel) {
+            *o = db::power_to_db(m);
+        }
+    }))
+}
+
+/// The image of `frames` mel frames whose largest mel power is `max`:
+/// `frame_db(t, out)` writes frame `t`'s mel bands in dB (unreferenced),
+/// and is called once per frame, in order. Shared by [`mel_image_of`] and
+/// the stream's exact path ([`stream::MelStream`]), so both pool alike.
+fn pool_frames(
+    frames: usize,
+    max: f32,
+    max_columns: usize,
+    mut frame_db: impl FnMut(usize, &mut [f32; N_MELS]),
+) -> MelImage {
+    let n_columns = frames.min(max_columns).max(1);
     let ref_db = db::power_to_db(max);
     let floor = -db::TOP_DB;
-
     let mut image = vec![0.0f32; N_MELS * n_columns];
     let mut column = vec![0.0f64; N_MELS];
+    let mut mel_db = [0.0f32; N_MELS];
     let mut t = 0;
     for c in 0..n_columns {
         let end = (c + 1) * frames / n_columns;
         let count = end - t;
         column.fill(0.0);
         while t < end {
-            stft.compute(y, t);
-            stft.power(&mut power);
-            bank.apply(&power, &mut mel);
-            for (acc, &m) in column.iter_mut().zip(&mel) {
-                *acc += (db::power_to_db(m) - ref_db).max(floor) as f64;
+            frame_db(t, &mut mel_db);
+            for (acc, &m) in column.iter_mut().zip(&mel_db) {
+                *acc += (m - ref_db).max(floor) as f64;
             }
             t += 1;
         }
@@ -78,12 +98,12 @@ pub fn mel_image_of(signal: &Signal, max_columns: usize) -> Result<MelImage, Err
             image[m * n_columns + c] = (acc / count.max(1) as f64) as f32;
         }
     }
-    Ok(MelImage {
+    MelImage {
         n_mels: N_MELS,
         n_columns,
         seconds_per_column: frames as f64 / n_columns as f64 * HOP as f64 / SAMPLE_RATE as f64,
         db: image,
-    })
+    }
 }
 
 #[cfg(test)]

@@ -10,6 +10,10 @@ use wasm_bindgen::prelude::*;
 use crate::classify::Classification;
 use crate::error::Error;
 
+pub mod stream;
+
+pub use stream::ClassifierStream;
+
 /// Installs a panic hook that reports panics on the console. Panics are bugs
 /// (library code returns typed errors); the hook only aids diagnosis.
 #[wasm_bindgen(start)]
@@ -20,7 +24,7 @@ fn start() {
 }
 
 /// A JavaScript `Error` named `GenreError` carrying `code`.
-fn js_error(code: &str, message: &str) -> JsValue {
+pub(crate) fn js_error(code: &str, message: &str) -> JsValue {
     let err = js_sys::Error::new(message);
     err.set_name("GenreError");
     // Setting a property on a fresh Error object cannot fail.
@@ -35,7 +39,7 @@ impl From<Error> for JsValue {
 }
 
 /// Checks that a JavaScript number is a whole, positive sample rate.
-fn sample_rate(rate: f64) -> Result<u32, JsValue> {
+pub(crate) fn sample_rate(rate: f64) -> Result<u32, JsValue> {
     if rate.is_finite() && rate.fract() == 0.0 && rate >= 1.0 && rate <= u32::MAX as f64 {
         Ok(rate as u32)
     } else {
@@ -43,6 +47,44 @@ fn sample_rate(rate: f64) -> Result<u32, JsValue> {
             "sample-rate",
             &format!("the sample rate must be a whole positive number of Hz, got {rate}"),
         ))
+    }
+}
+
+/// `onProgress(done, total)` of the bindings: `false` (or a throw) stops;
+/// what it threw is kept for [`JsProgress::rethrow`].
+pub(crate) struct JsProgress<'f> {
+    callback: Option<&'f js_sys::Function>,
+    thrown: Option<JsValue>,
+}
+
+impl<'f> JsProgress<'f> {
+    pub(crate) fn new(callback: Option<&'f js_sys::Function>) -> Self {
+        Self {
+            callback,
+            thrown: None,
+        }
+    }
+
+    pub(crate) fn call(&mut self, done: usize, total: usize) -> bool {
+        let Some(f) = self.callback else {
+            return true;
+        };
+        match f.call2(
+            &JsValue::NULL,
+            &(done as f64).into(),
+            &(total as f64).into(),
+        ) {
+            Ok(v) => v.as_bool() != Some(false),
+            Err(e) => {
+                self.thrown = Some(e);
+                false
+            }
+        }
+    }
+
+    /// What the callback threw, if it did.
+    pub(crate) fn rethrow(self) -> Result<(), JsValue> {
+        self.thrown.map_or(Ok(()), Err)
     }
 }
 
@@ -69,7 +111,7 @@ pub fn min_samples(#[wasm_bindgen(js_name = sampleRate)] rate: f64) -> Result<us
 }
 
 /// `c` as a plain JavaScript object: the serde form of [`Classification`].
-fn to_js(c: &Classification) -> Result<JsValue, JsValue> {
+pub(crate) fn to_js(c: &Classification) -> Result<JsValue, JsValue> {
     serde_wasm_bindgen::to_value(c)
         .map_err(|e| js_error("internal", &format!("cannot convert the result: {e}")))
 }
@@ -93,25 +135,9 @@ pub fn classify_js(
 ) -> Result<JsValue, JsValue> {
     let signal = crate::Signal::new(samples, sample_rate(rate)?)?;
     let model = crate::Model::embedded()?;
-    let mut thrown = None;
-    let mut progress = |done: usize, total: usize| match &on_progress {
-        None => true,
-        Some(f) => match f.call2(
-            &JsValue::NULL,
-            &(done as f64).into(),
-            &(total as f64).into(),
-        ) {
-            Ok(v) => v.as_bool() != Some(false),
-            Err(e) => {
-                thrown = Some(e);
-                false
-            }
-        },
-    };
-    let result = model.classify_signal(&signal, &mut progress);
-    if let Some(e) = thrown {
-        return Err(e);
-    }
+    let mut progress = JsProgress::new(on_progress.as_ref());
+    let result = model.classify_signal(&signal, &mut |d, t| progress.call(d, t));
+    progress.rethrow()?;
     let out = to_js(&result?)?;
     let columns = columns(mel_columns.unwrap_or(0.0));
     if columns > 0 {
@@ -137,7 +163,7 @@ pub fn mel_image_js(
 
 /// A column count from JavaScript; anything but a positive number becomes
 /// 0, which the mel image rejects.
-fn columns(n: f64) -> usize {
+pub(crate) fn columns(n: f64) -> usize {
     if n.is_finite() && n > 0.0 {
         n as usize
     } else {
@@ -146,7 +172,7 @@ fn columns(n: f64) -> usize {
 }
 
 /// `{ nMels, nColumns, secondsPerColumn, db }` of `image`.
-fn mel_to_js(image: &crate::MelImage) -> Result<JsValue, JsValue> {
+pub(crate) fn mel_to_js(image: &crate::MelImage) -> Result<JsValue, JsValue> {
     let out = js_sys::Object::new();
     let set =
         |key: &str, value: JsValue| js_sys::Reflect::set(&out, &JsValue::from_str(key), &value);

@@ -316,6 +316,8 @@ clearButton.addEventListener('click', () => {
   batchLive.textContent = '';
   renderStatus();
   fileInput.focus();
+  // The worker's WebAssembly memory never shrinks: a fresh worker gives it back.
+  classifier().then((c) => c.releaseMemory(), () => {});
 });
 
 /**

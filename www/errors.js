@@ -4,8 +4,8 @@ import { el } from './format.js';
 
 /**
  * @import { GenreErrorCode } from '../js/index.js'
- * @typedef {GenreErrorCode | 'permission' | 'no-device' | 'unsupported'} PageErrorCode
- *   The classifier's codes and the microphone's.
+ * @typedef {GenreErrorCode | 'unreadable' | 'permission' | 'no-device' | 'unsupported'} PageErrorCode
+ *   The classifier's codes (and its reason "unreadable") and the microphone's.
  * @typedef {{ code: string, headline: string, hint: string, detail: string }} Explained
  */
 
@@ -17,6 +17,7 @@ const HEADLINES = {
   'sample-rate': 'The sample rate of this audio is not supported.',
   'no-music': 'No music was detected.',
   decode: 'This file could not be decoded as audio.',
+  unreadable: 'This file could not be read.',
   cancelled: 'Cancelled.',
   model: 'The classifier model could not be loaded.',
   internal: 'Something went wrong inside the classifier.',
@@ -29,6 +30,7 @@ const HEADLINES = {
 const HINTS = {
   decode:
     'It may not be an audio file, may be truncated or damaged, or may use a codec this browser cannot play. Try WAV, FLAC or MP3.',
+  unreadable: 'It was moved, deleted or changed after it was picked. Pick it again.',
   'too-short': 'Use at least a tenth of a second of audio; 30 seconds gives the most reliable answer.',
   empty: 'The file is empty or decodes to silence of zero length.',
   'sample-rate': 'Convert it to a common rate such as 44.1 or 48 kHz.',
@@ -45,7 +47,8 @@ const HINTS = {
  * @returns {Explained}
  */
 export function explain(err) {
-  const code = err && typeof err.code === 'string' ? err.code : 'internal';
+  // A file that could not be read (code "decode", reason "unreadable") is told apart.
+  const code = err && err.reason === 'unreadable' ? 'unreadable' : err && typeof err.code === 'string' ? err.code : 'internal';
   const known = /** @type {PageErrorCode} */ (code);
   const headline = HEADLINES[known] ?? HEADLINES.internal;
   const detail = err && err.message ? String(err.message) : String(err);

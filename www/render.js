@@ -63,6 +63,12 @@ function verdict(result) {
       ),
     ),
     el('p', { class: 'card-meta', text: `${clock(result.duration)} analysed at ${result.sampleRate} Hz` }),
+    result.truncated
+      ? el('p', {
+          class: 'truncated-note',
+          text: 'This file ends before the length its header announces (cut short or damaged): the answer is for the part that could be read.',
+        })
+      : null,
   );
 }
 

@@ -7,7 +7,12 @@ const CACHE = 'genre-page-v2';
 /** This script's global scope (TypeScript's WebWorker types give `self` a plain worker's). */
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 
-/** Files the page needs, relative to this script: the page and the package (JS and WebAssembly). */
+/**
+ * Files the page needs, relative to this script: the page and the package (JS and WebAssembly).
+ * The decoder module (../pkg/decoder/) is not precached, to keep the first visit's download
+ * small: it is cached when the first file loads it (network first, below); offline before
+ * that, the browser's own decoder reads the file.
+ */
 const PRECACHE = [
   './',
   'index.html',
@@ -33,6 +38,7 @@ const PRECACHE = [
   '../js/decode.js',
   '../js/worker.js',
   '../js/engine.js',
+  '../js/stream.js',
   '../pkg/genre_classifier.js',
   '../pkg/genre_classifier_bg.wasm',
 ];

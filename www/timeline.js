@@ -28,15 +28,53 @@ export function genreRuns(windows, duration) {
   return runs.filter((r) => r.end > r.start);
 }
 
+/** Most spans a timeline shows: a longer track is summarised (see `summarise`). */
+export const MAX_SPANS = 240;
+
+/**
+ * Windows of a long track summarised into `n` equal spans of time, each with
+ * the genre most of its windows have (the first such in case of a tie), so
+ * that the timeline stays a few hundred elements at any length (a 3-hour
+ * track has over 7000 windows).
+ * @param {Pick<ClassifiedWindow, 'start' | 'end' | 'genre'>[]} windows
+ * @param {number} duration
+ * @param {number} n
+ */
+export function summarise(windows, duration, n) {
+  const end = Math.max(duration, windows[windows.length - 1].end);
+  /** @type {Map<Genre, number>[]} */
+  const counts = Array.from({ length: n }, () => new Map());
+  for (const w of windows) {
+    const k = Math.min(n - 1, Math.floor((w.start / end) * n));
+    counts[k].set(w.genre, (counts[k].get(w.genre) ?? 0) + 1);
+  }
+  /** @type {Pick<ClassifiedWindow, 'start' | 'end' | 'genre'>[]} */
+  const out = [];
+  counts.forEach((c, k) => {
+    let best = null;
+    let most = 0;
+    for (const [g, count] of c) {
+      if (count > most) {
+        best = g;
+        most = count;
+      }
+    }
+    if (best) out.push({ start: (k * end) / n, end: ((k + 1) * end) / n, genre: best });
+  });
+  return out;
+}
+
 /**
  * The timeline figure for `windows`, or null when there is under two windows.
+ * Past MAX_SPANS windows, it shows their summary (`summarise`).
  * @param {ClassifiedWindow[]} windows
  * @param {number} duration
  * @param {string} label
  */
 export function timelineFigure(windows, duration, label) {
   if (!Array.isArray(windows) || windows.length < 2) return null;
-  const runs = genreRuns(windows, duration);
+  const shown = windows.length > MAX_SPANS ? summarise(windows, duration, MAX_SPANS) : windows;
+  const runs = genreRuns(shown, duration);
   if (runs.length === 0) return null;
   const total = runs[runs.length - 1].end - runs[0].start;
   const spoken = runs

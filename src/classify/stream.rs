@@ -72,8 +72,23 @@ impl<'m> StreamClassifier<'m> {
     /// complete, reporting each to `progress` as `(done, total)` (`total`
     /// an estimate until the end, above `done`).
     pub fn push(&mut self, x: &[f32], progress: Progress) -> Result<(), Error> {
+        self.push_observed(x, progress, &mut |_| {})
+    }
+
+    /// [`StreamClassifier::push`], showing `observe` the resampled samples
+    /// (at [`crate::SAMPLE_RATE`]) the input completes, in order: what
+    /// else reads the same [`crate::Signal`] (the mel image of
+    /// [`crate::mel_image::stream`]) shares the checks and the resampling.
+    pub fn push_observed(
+        &mut self,
+        x: &[f32],
+        progress: Progress,
+        observe: &mut dyn FnMut(&[f32]),
+    ) -> Result<(), Error> {
         self.start(progress)?;
+        let first = self.buf.len();
         self.signal.push(x, &mut self.buf)?;
+        observe(&self.buf[first..]);
         self.regular_windows(progress)?;
         // Keep the next regular window and the last window's length.
         let len = self.offset + self.buf.len();
@@ -87,9 +102,22 @@ impl<'m> StreamClassifier<'m> {
 
     /// Ends the input: classifies the last windows and returns the result,
     /// marked `truncated` as given. `progress` ends with `(total, total)`.
-    pub fn finish(mut self, truncated: bool, progress: Progress) -> Result<Classification, Error> {
+    pub fn finish(self, truncated: bool, progress: Progress) -> Result<Classification, Error> {
+        self.finish_observed(truncated, progress, &mut |_| {})
+    }
+
+    /// [`StreamClassifier::finish`], showing `observe` the last resampled
+    /// samples (see [`StreamClassifier::push_observed`]).
+    pub fn finish_observed(
+        mut self,
+        truncated: bool,
+        progress: Progress,
+        observe: &mut dyn FnMut(&[f32]),
+    ) -> Result<Classification, Error> {
         self.start(progress)?;
+        let first = self.buf.len();
         let end = self.signal.finish(&mut self.buf)?;
+        observe(&self.buf[first..]);
         check_level(end.ac_rms)?;
         self.regular_windows(progress)?;
         let len = self.offset + self.buf.len();

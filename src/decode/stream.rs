@@ -11,18 +11,22 @@ use symphonia::core::audio::SampleBuffer;
 use symphonia::core::codecs::{Decoder, DecoderOptions, CODEC_TYPE_NULL};
 use symphonia::core::errors::Error as SymError;
 use symphonia::core::formats::{FormatOptions, FormatReader};
-use symphonia::core::io::{MediaSource, MediaSourceStream, MediaSourceStreamOptions};
+use symphonia::core::io::{MediaSourceStream, MediaSourceStreamOptions};
 use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
 
 use super::wav_size::{patches, Patched};
 use crate::error::Error;
 
+/// The byte source [`MonoPackets::new`] reads (symphonia's), for sources
+/// defined elsewhere (the decoder module's JavaScript reads).
+pub use symphonia::core::io::MediaSource;
+
 /// Frames a stream may fall short of its announced length before it counts
 /// as truncated (MP3 and Vorbis lengths are estimates up to a packet or two).
 const LENGTH_SLACK: u64 = 4 * 1152;
 /// Bytes of a file's start searched for the sizes of a streamed WAV.
-const HEAD: usize = 1 << 16;
+pub const HEAD: usize = 1 << 16;
 
 /// A file's audio track, decoded and mixed to mono one packet at a time.
 pub struct MonoPackets {

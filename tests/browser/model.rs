@@ -162,3 +162,51 @@ async fn progress_callback_cancels_and_rethrows() {
         "serves after errors"
     );
 }
+
+/// JSON text of a JavaScript value (typed arrays as objects of their items).
+fn json(v: &JsValue) -> String {
+    js_sys::JSON::stringify(v)
+        .expect("JSON")
+        .as_string()
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn the_stream_binding_equals_the_whole_classification_and_mel_image() {
+    crate::yield_to_browser().await;
+    let y = signal(9.5, 44100);
+    let whole = wasm::classify_js(&y, 44100.0, None, Some(120.0)).expect("whole");
+    for piece in [1152usize, 65536] {
+        let mut s = wasm::ClassifierStream::new(44100.0, Some(y.len() as f64), Some(120.0), None)
+            .expect("stream");
+        for c in y.chunks(piece) {
+            s.push(c, None).expect("push");
+        }
+        let result = s.finish(false, None).expect("finish");
+        let mel = s.mel_image().expect("mel");
+        js_sys::Reflect::set(&result, &JsValue::from_str("mel"), &mel).unwrap();
+        assert_eq!(json(&result), json(&whole), "pieces of {piece}");
+        assert_eq!(get(&result, "truncated").as_bool(), Some(false));
+    }
+    // Truncated as stated, typed errors, and an end only once.
+    let mut s = wasm::ClassifierStream::new(22050.0, None, None, None).expect("stream");
+    s.push(&y[..22050], None).expect("push");
+    let r = s.finish(true, None).expect("finish");
+    assert_eq!(get(&r, "truncated").as_bool(), Some(true));
+    assert!(s.mel_image().expect("no mel").is_undefined());
+    assert_eq!(
+        error_parts(&s.finish(false, None).expect_err("ended")).1,
+        "internal"
+    );
+    let err = wasm::ClassifierStream::new(4000.0, None, None, None)
+        .err()
+        .expect("4 kHz");
+    assert_eq!(error_parts(&err).1, "sample-rate");
+    let mut s = wasm::ClassifierStream::new(8000.0, None, None, Some(1.0)).expect("capped");
+    let err = s.push(&vec![0.1; 8001], None).expect_err("too long");
+    assert_eq!(error_parts(&err).1, "decode");
+    let mut s = wasm::ClassifierStream::new(22050.0, None, None, None).expect("silence");
+    s.push(&vec![0.0; 44100], None).expect("push");
+    let err = s.finish(false, None).expect_err("no music");
+    assert_eq!(error_parts(&err).1, "no-music");
+}

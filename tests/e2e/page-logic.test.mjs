@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { genreRuns } from '../../www/timeline.js';
+import { MAX_SPANS, genreRuns, summarise } from '../../www/timeline.js';
 import { RingBuffer } from '../../www/mic.js';
 import { describeTop3 } from '../../www/render.js';
 import { clock, percent } from '../../www/format.js';
@@ -33,6 +33,20 @@ test('overlapping windows become gap-free runs of one genre', () => {
 
 test('a single window covers the whole track', () => {
   assert.deepEqual(genreRuns([{ start: 0, end: 3, genre: 'jazz' }], 4.5), [{ genre: 'jazz', start: 0, end: 4.5 }]);
+});
+
+test('a long track\'s timeline is summarised into equal spans of its most frequent genre', () => {
+  // Three hours of windows (3 s, hop 1.5 s): jazz, with rock in every fourth window.
+  const windows = Array.from({ length: 7200 }, (_, i) => ({ start: i * 1.5, end: i * 1.5 + 3, genre: i % 4 === 3 ? 'rock' : 'jazz' }));
+  const spans = summarise(windows, 10801.5, MAX_SPANS);
+  assert.equal(spans.length, MAX_SPANS);
+  assert.ok(spans.every((s) => s.genre === 'jazz'));
+  assert.deepEqual(genreRuns(spans, 10801.5), [{ genre: 'jazz', start: 0, end: 10801.5 }]);
+  // A change of genre halfway stays where it is, to within a span.
+  const half = windows.map((w, i) => ({ ...w, genre: i < 3600 ? 'jazz' : 'metal' }));
+  const runs = genreRuns(summarise(half, 10801.5, MAX_SPANS), 10801.5);
+  assert.deepEqual(runs.map((r) => r.genre), ['jazz', 'metal']);
+  assert.ok(Math.abs(runs[1].start - 5400) <= 10801.5 / MAX_SPANS, `${runs[1].start}`);
 });
 
 test('the ring buffer keeps the most recent samples, oldest first', () => {

@@ -4,17 +4,35 @@
 //! and the decoder is loaded only where it is needed (Node.js; lazily on a
 //! page). Errors are thrown as JavaScript `Error`s named `GenreError` with the
 //! `code` of [`Error::code`] (`"decode"`, `"empty"`), as the classifier's are.
+//!
+//! - [`decode`]: a whole file in memory (Node.js);
+//! - [`StreamDecoder`]: a file read piece by piece through a JavaScript
+//!   function, decoded in bounded memory (the page's worker).
 
 use genre_classifier::decode::{decode_bytes, Decoded};
 use genre_classifier::Error;
 use wasm_bindgen::prelude::*;
 
-/// A JavaScript `Error` named `GenreError` carrying the error's `code`.
-fn js_error(e: &Error) -> JsValue {
+mod stream;
+
+pub use stream::StreamDecoder;
+
+/// A JavaScript `Error` named `GenreError` carrying the error's `code`, and
+/// `unsupported` when the file is not in a format (`"format"`) or codec
+/// (`"codec"`) this decoder reads: a browser's own decoder may read it.
+pub(crate) fn js_error(e: &Error) -> JsValue {
     let err = js_sys::Error::new(&e.to_string());
     err.set_name("GenreError");
-    // Setting a property on a fresh Error object cannot fail.
+    let unsupported = match e {
+        Error::UnrecognizedFormat => Some("format"),
+        Error::UnsupportedCodec { .. } | Error::NoAudioTrack => Some("codec"),
+        _ => None,
+    };
+    // Setting properties on a fresh Error object cannot fail.
     let _ = js_sys::Reflect::set(&err, &"code".into(), &e.code().into());
+    if let Some(kind) = unsupported {
+        let _ = js_sys::Reflect::set(&err, &"unsupported".into(), &kind.into());
+    }
     err.into()
 }
 
