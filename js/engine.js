@@ -5,29 +5,37 @@ import init, * as core from '../pkg/genre_classifier.js';
 import { GenreError, asGenreError, cancelled } from './errors.js';
 
 /**
- * @import { Classification, ProgressStage } from './index.js'
+ * @import { Classification, ProgressStage, WindowFeatures } from './index.js'
  * @import { InitOutput } from '../pkg/genre_classifier.js'
  */
 
 /**
- * A request: `{ op: "load" | "features" | "classify", samples, sampleRate, melColumns }`;
- * a stream of channel pieces: "open", then "push" for each piece, then "end"
- * (the samples of a file the browser decoded, mixed to mono here); in the
- * worker, "file": a File or Blob decoded and classified as a stream (js/stream.js).
- * @typedef {{ op: 'load' }
- *   | { op: 'features', samples: Float32Array, sampleRate: number }
- *   | { op: 'classify', samples: Float32Array, sampleRate: number, melColumns?: number }
- *   | { op: 'open', sampleRate: number, length: number, melColumns?: number }
- *   | { op: 'push', channels: Float32Array[] }
- *   | { op: 'end' }
- *   | { op: 'file', file: Blob, melColumns?: number, decoderUrl: string, maxSeconds?: number }} Request
+ * A model given as bytes (a personal model), named by a key unique to the
+ * classifier that holds it: the engine parses it on first use and keeps it.
+ * @typedef {{ key: string, bytes: Uint8Array }} ModelRef
  */
 
 /**
- * The answer to each operation ("file": `{ fallback: true }` when the
- * decoder module does not read the file, with the bytes when they were read
- * whole: on the calling thread).
- * @typedef {{ load: null, features: Float32Array, classify: Classification, open: null, push: null, end: Classification, file: Classification | { fallback: true, bytes?: ArrayBuffer } }} Replies
+ * A request: `{ op: "load" | "features" | "classify" | "windowFeatures", samples, sampleRate, melColumns, model }`
+ * (without `model`, the embedded model); a stream of channel pieces: "open",
+ * then "push" for each piece, then "end" (the samples of a file the browser
+ * decoded, mixed to mono here); in the worker, "file": a File or Blob decoded
+ * and classified as a stream (js/stream.js).
+ * @typedef {{ op: 'load', model?: ModelRef }
+ *   | { op: 'features', samples: Float32Array, sampleRate: number }
+ *   | { op: 'classify', samples: Float32Array, sampleRate: number, melColumns?: number, model?: ModelRef }
+ *   | { op: 'windowFeatures', samples: Float32Array, sampleRate: number, model?: ModelRef }
+ *   | { op: 'open', sampleRate: number, length: number, melColumns?: number, model?: ModelRef }
+ *   | { op: 'push', channels: Float32Array[] }
+ *   | { op: 'end' }
+ *   | { op: 'file', file: Blob, melColumns?: number, decoderUrl: string, maxSeconds?: number, model?: ModelRef }} Request
+ */
+
+/**
+ * The answer to each operation (`load`: the model's labels; "file":
+ * `{ fallback: true }` when the decoder module does not read the file, with
+ * the bytes when they were read whole: on the calling thread).
+ * @typedef {{ load: { genres: string[] }, features: Float32Array, classify: Classification<string>, windowFeatures: WindowFeatures, open: null, push: null, end: Classification<string>, file: Classification<string> | { fallback: true, bytes?: ArrayBuffer } }} Replies
  */
 
 /**
@@ -86,7 +94,7 @@ export function classifierMemory() {
 
 /**
  * Answers one request.
- * `request`: { op: "features" | "classify", samples: Float32Array, sampleRate, melColumns }.
+ * `request`: { op: "load" | "features" | "classify" | "windowFeatures", samples: Float32Array, sampleRate, melColumns, model }.
  * `progress(fraction, stage)` returns false to cancel.
  * @template {Request} R
  * @param {R} request
@@ -113,18 +121,64 @@ export function isBroken() {
   return broken;
 }
 
+/** Models given as bytes, by key; the oldest are dropped past MAX_MODELS. */
+/** @type {Map<string, core.Model>} */
+const models = new Map();
+const MAX_MODELS = 8;
+
+/**
+ * The loaded model of `ref`, parsed on first use; null: the embedded model.
+ * @param {ModelRef | undefined} ref
+ * @returns {core.Model | null}
+ */
+export function modelOf(ref) {
+  if (!ref) return null;
+  let model = models.get(ref.key);
+  if (!model) {
+    model = new core.Model(ref.bytes);
+    models.set(ref.key, model);
+    const oldest = models.size > MAX_MODELS ? models.keys().next().value : undefined;
+    if (oldest !== undefined) {
+      const old = models.get(oldest);
+      models.delete(oldest);
+      if (old) old.free();
+    }
+  }
+  return model;
+}
+
 /**
  * @param {Request} request
  * @param {Progress} progress
  * @returns {Replies[Request['op']]}
  */
 function compute(request, progress) {
-  if (request.op === 'load') return null;
+  if (request.op === 'load') {
+    const model = modelOf(request.model);
+    if (model) return { genres: model.genres };
+    const embedded = core.Model.embedded();
+    try {
+      return { genres: embedded.genres };
+    } finally {
+      embedded.free();
+    }
+  }
   if (request.op === 'open' || request.op === 'push' || request.op === 'end') return piece(request, progress);
   if (request.op === 'file') throw new GenreError('internal', 'files are streamed in the worker only');
   const { op, samples, sampleRate } = request;
   if (op === 'features') return core.features(samples, sampleRate);
+  if (op === 'windowFeatures') {
+    const model = modelOf(request.model);
+    if (progress(0, 'analyse') === false) throw cancelled();
+    const onWindow = (/** @type {number} */ done, /** @type {number} */ total) => progress(total > 0 ? done / total : 0, 'analyse') !== false;
+    /** @type {WindowFeatures} */
+    const out = model ? model.windowFeatures(samples, sampleRate, onWindow) : core.windowFeatures(samples, sampleRate, onWindow);
+    out.duration = samples.length / sampleRate;
+    out.sampleRate = sampleRate;
+    return out;
+  }
   if (op !== 'classify') throw new GenreError('internal', `unknown operation ${op}`);
+  const model = modelOf(request.model);
   const columns = columnCount(request.melColumns);
   const share = columns > 0 ? 0.9 : 1;
   if (progress(0, 'analyse') === false) throw cancelled();
@@ -132,17 +186,13 @@ function compute(request, progress) {
   // classification and the mel image (`result.mel`). The result is the
   // serde form of the core's Classification, untyped (any) in the bindings:
   // tests/npm/types.test.mjs checks its fields against index.d.ts.
-  /** @type {Classification} */
-  const result = core.classify(
-    samples,
-    sampleRate,
-    (/** @type {number} */ done, /** @type {number} */ total) => {
-      const fraction = total > 0 ? (share * done) / total : 0;
-      if (progress(fraction, 'analyse') === false) return false;
-      return !(columns > 0 && done === total && progress(share, 'mel') === false);
-    },
-    columns,
-  );
+  const onWindow = (/** @type {number} */ done, /** @type {number} */ total) => {
+    const fraction = total > 0 ? (share * done) / total : 0;
+    if (progress(fraction, 'analyse') === false) return false;
+    return !(columns > 0 && done === total && progress(share, 'mel') === false);
+  };
+  /** @type {Classification<string>} */
+  const result = model ? model.classify(samples, sampleRate, onWindow, columns) : core.classify(samples, sampleRate, onWindow, columns);
   return result;
 }
 
@@ -169,7 +219,10 @@ function piece(request, progress) {
     if (open) open.stream.free();
     open = null;
     const columns = columnCount(request.melColumns);
-    const stream = new core.ClassifierStream(request.sampleRate, request.length, columns, undefined);
+    const model = modelOf(request.model);
+    const stream = model
+      ? core.ClassifierStream.withModel(model, request.sampleRate, request.length, columns, undefined)
+      : new core.ClassifierStream(request.sampleRate, request.length, columns, undefined);
     open = { stream, length: request.length, done: 0, share: columns > 0 ? 0.95 : 1 };
     return null;
   }

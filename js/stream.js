@@ -135,11 +135,11 @@ export function memorySource(bytes, name) {
  * Classifies a file as it decodes it; resolves to FALLBACK when the decoder
  * module does not read it (another format or codec: AAC, Opus, ...) or
  * cannot be loaded.
- * @param {{ source: Source, melColumns?: number, decoderUrl: string, maxSeconds?: number }} request
+ * @param {{ source: Source, melColumns?: number, decoderUrl: string, maxSeconds?: number, model?: core.Model | null }} request
  * @param {Progress} progress
  * @returns {Promise<Classification | typeof FALLBACK>}
  */
-export async function classifyStream({ source, melColumns = 0, decoderUrl, maxSeconds }, progress) {
+export async function classifyStream({ source, melColumns = 0, decoderUrl, maxSeconds, model }, progress) {
   const clock = () => performance.timeOrigin + performance.now();
   const start = clock();
   const t = { start, open: 0, decode: 0, analyse: 0, finish: 0, end: 0 };
@@ -180,7 +180,10 @@ export async function classifyStream({ source, melColumns = 0, decoderUrl, maxSe
       now = decoded;
       if (!piece) break;
       if (!stream) {
-        stream = new core.ClassifierStream(/** @type {number} */ (dec.sampleRate), dec.expectedLength, columns, maxSeconds);
+        const rate = /** @type {number} */ (dec.sampleRate);
+        stream = model
+          ? core.ClassifierStream.withModel(model, rate, dec.expectedLength, columns, maxSeconds)
+          : new core.ClassifierStream(rate, dec.expectedLength, columns, maxSeconds);
       }
       stream.push(piece, undefined);
       now = clock();

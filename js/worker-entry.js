@@ -2,14 +2,14 @@
 // js/worker.js, which scripts/build.mjs bundles from this file (with the
 // engine and the glue) into one file without imports.
 // Messages in:  { id, op, wasmUrl, ...request } (see engine.js's Request; "file"
-//               is answered here, by js/stream.js)
+//               is answered here, by js/stream.js; `model`: a personal model's bytes)
 // Messages out: { id, type: "progress", fraction, stage }
 //               { id, type: "result", value, memory, timings } (timings: js/stream.js's lastTimings, for "file")
 //               { id, type: "error", error: { code, message, reason? }, broken, memory }
 // `memory`: bytes of WebAssembly memory this worker holds (both modules), which
 // never shrinks: the main thread replaces a worker that holds too much.
 
-import { run, isBroken, classifierMemory } from './engine.js';
+import { run, isBroken, classifierMemory, modelOf } from './engine.js';
 import { serializeError } from './errors.js';
 import { classifyStream, decoderMemory, fileSource, isDecoderBroken, lastTimings } from './stream.js';
 
@@ -27,8 +27,8 @@ self.onmessage = async (event) => {
     let value;
     if (request.op === 'file') {
       // (Throws when a trap has made the module unusable.)
-      await run({ op: 'load' }, progress, wasmUrl);
-      value = await classifyStream({ ...request, source: fileSource(request.file) }, progress);
+      await run({ op: 'load', model: request.model }, progress, wasmUrl);
+      value = await classifyStream({ ...request, model: modelOf(request.model), source: fileSource(request.file) }, progress);
     } else {
       value = await run(request, progress, wasmUrl);
     }
@@ -81,6 +81,7 @@ async function memory() {
  */
 function transferables(value) {
   if (value instanceof Float32Array) return [value.buffer];
+  if (value && 'features' in value && value.features instanceof Float32Array) return [value.features.buffer];
   if (value && 'mel' in value && value.mel && value.mel.db instanceof Float32Array) return [value.mel.db.buffer];
   return [];
 }

@@ -10,8 +10,10 @@ use wasm_bindgen::prelude::*;
 use crate::classify::Classification;
 use crate::error::Error;
 
+pub mod model;
 pub mod stream;
 
+pub use model::JsModel;
 pub use stream::ClassifierStream;
 
 /// Installs a panic hook that reports panics on the console. Panics are bugs
@@ -133,8 +135,34 @@ pub fn classify_js(
     #[wasm_bindgen(js_name = onProgress)] on_progress: Option<js_sys::Function>,
     #[wasm_bindgen(js_name = melColumns)] mel_columns: Option<f64>,
 ) -> Result<JsValue, JsValue> {
+    classify_with(
+        crate::Model::embedded()?,
+        samples,
+        rate,
+        on_progress,
+        mel_columns,
+    )
+}
+
+/// The analysis windows' features of mono `samples` at `sampleRate` Hz,
+/// with the embedded model's window and hop: see [`model::JsModel::window_features`].
+#[wasm_bindgen(js_name = windowFeatures)]
+pub fn window_features_js(
+    samples: &[f32],
+    #[wasm_bindgen(js_name = sampleRate)] rate: f64,
+    #[wasm_bindgen(js_name = onProgress)] on_progress: Option<js_sys::Function>,
+) -> Result<JsValue, JsValue> {
+    window_features_with(crate::Model::embedded()?, samples, rate, on_progress)
+}
+
+pub(crate) fn classify_with(
+    model: &crate::Model,
+    samples: &[f32],
+    rate: f64,
+    on_progress: Option<js_sys::Function>,
+    mel_columns: Option<f64>,
+) -> Result<JsValue, JsValue> {
     let signal = crate::Signal::new(samples, sample_rate(rate)?)?;
-    let model = crate::Model::embedded()?;
     let mut progress = JsProgress::new(on_progress.as_ref());
     let result = model.classify_signal(&signal, &mut |d, t| progress.call(d, t));
     progress.rethrow()?;
@@ -145,6 +173,28 @@ pub fn classify_js(
         js_sys::Reflect::set(&out, &JsValue::from_str("mel"), &mel_to_js(&image)?)?;
     }
     Ok(out)
+}
+
+pub(crate) fn window_features_with(
+    model: &crate::Model,
+    samples: &[f32],
+    rate: f64,
+    on_progress: Option<js_sys::Function>,
+) -> Result<JsValue, JsValue> {
+    let signal = crate::Signal::new(samples, sample_rate(rate)?)?;
+    let mut progress = JsProgress::new(on_progress.as_ref());
+    let rows = model.window_features(&signal, &mut |d, t| progress.call(d, t));
+    progress.rethrow()?;
+    let rows = rows?;
+    let flat: Vec<f32> = rows.iter().flatten().copied().collect();
+    let out = js_sys::Object::new();
+    let set =
+        |key: &str, value: JsValue| js_sys::Reflect::set(&out, &JsValue::from_str(key), &value);
+    set("windows", (rows.len() as f64).into())?;
+    set("features", js_sys::Float32Array::from(&flat[..]).into())?;
+    set("windowS", model.window_s().into())?;
+    set("hopS", model.hop_s().into())?;
+    Ok(out.into())
 }
 
 /// Mel spectrogram of mono `samples` at `sampleRate` Hz in dB, for display:

@@ -21,6 +21,7 @@ const HEADLINES = {
   cancelled: 'Cancelled.',
   model: 'The classifier model could not be loaded.',
   internal: 'Something went wrong inside the classifier.',
+  training: 'A model could not be trained on these songs.',
   permission: 'Microphone access was denied.',
   'no-device': 'No microphone was found.',
   unsupported: 'This browser cannot do that.',
@@ -37,6 +38,7 @@ const HINTS = {
   'no-music': 'The recording is silent or holds only a constant offset. Check the file, or the input level of the recording.',
   model: 'Reload the page. If it keeps failing, this build may lack a usable model, or this browser may not support WebAssembly.',
   internal: 'Reload the page and try again.',
+  training: 'Give every label at least one song (2 to 20 labels), each song a single label.',
   permission: 'Allow microphone access for this page in the browser’s site settings, then press Start listening again.',
   'no-device': 'Connect a microphone and try again.',
 };

@@ -12,6 +12,8 @@
 //! The one difference: silence ([`Error::NoMusic`]) is known only at the
 //! end, after the windows have been computed.
 
+use std::ops::Deref;
+
 use crate::error::Error;
 use crate::input::stream::SignalStream;
 use crate::model::Model;
@@ -23,8 +25,10 @@ pub type Progress<'a> = &'a mut dyn FnMut(usize, usize) -> bool;
 
 /// A classification in progress; feed it mono samples with
 /// [`StreamClassifier::push`], end it with [`StreamClassifier::finish`].
-pub struct StreamClassifier<'m> {
-    model: &'m Model,
+/// `M` holds the model: a reference, or a shared handle such as `Rc<Model>`
+/// for a model owned elsewhere (the wasm bindings' personal models).
+pub struct StreamClassifier<M: Deref<Target = Model>> {
+    model: M,
     signal: SignalStream,
     window: usize,
     hop: usize,
@@ -42,16 +46,17 @@ pub struct StreamClassifier<'m> {
     started: bool,
 }
 
-impl<'m> StreamClassifier<'m> {
+impl<M: Deref<Target = Model>> StreamClassifier<M> {
     /// Classifies the samples `signal` checks and resamples; `expected_len`,
     /// the input's announced length in samples (if any), only sizes the
     /// progress reports.
-    pub fn new(model: &'m Model, signal: SignalStream, expected_len: Option<u64>) -> Self {
+    pub fn new(model: M, signal: SignalStream, expected_len: Option<u64>) -> Self {
         let (window, hop) = window_samples(model.window_s(), model.hop_s());
         let expected = expected_len.map_or(0, |n| {
             let len = (n * crate::dsp::SAMPLE_RATE as u64).div_ceil(signal.input_rate() as u64);
             window_count(len as usize, window, hop)
         });
+        let genres = model.genres().len();
         Self {
             model,
             signal,
@@ -60,7 +65,7 @@ impl<'m> StreamClassifier<'m> {
             buf: Vec::new(),
             offset: 0,
             next: 0,
-            sum: vec![0.0; model.genres().len()],
+            sum: vec![0.0; genres],
             windows: Vec::with_capacity(expected.min(1 << 16)),
             expected,
             last_end: 0,

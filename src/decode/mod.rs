@@ -111,7 +111,7 @@ pub fn classify_file_with(
     guarded(|| {
         let mut packets = MonoPackets::open(path)?;
         let expected = packets.expected_frames();
-        let mut classifier: Option<StreamClassifier> = None;
+        let mut classifier: Option<StreamClassifier<&Model>> = None;
         while let Some((samples, rate)) = packets.next_packet()? {
             let c = match &mut classifier {
                 Some(c) => c,

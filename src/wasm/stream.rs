@@ -6,31 +6,34 @@
 //! bit for bit (and the mel image equals `melImage` up to about 6 minutes;
 //! see [`crate::mel_image::stream`]).
 
+use std::rc::Rc;
+
 use wasm_bindgen::prelude::*;
 
-use super::{columns, js_error, mel_to_js, sample_rate, to_js, JsProgress};
+use super::{columns, js_error, mel_to_js, sample_rate, to_js, JsModel, JsProgress};
 use crate::classify::stream::StreamClassifier;
 use crate::input::stream::SignalStream;
 use crate::limits::MAX_DURATION_S;
 use crate::mel_image::stream::MelStream;
 use crate::mel_image::MelImage;
+use crate::Model;
 
 /// A classification in progress: `push(samples, onProgress)` for each piece
 /// of mono samples, then `finish(truncated, onProgress)` for the result and
 /// `melImage()` for the image (when `melColumns` > 0), then `free()`.
 #[wasm_bindgen]
 pub struct ClassifierStream {
-    classifier: Option<StreamClassifier<'static>>,
+    classifier: Option<StreamClassifier<Rc<Model>>>,
     mel: Option<MelStream>,
     image: Option<MelImage>,
 }
 
 #[wasm_bindgen]
 impl ClassifierStream {
-    /// A stream of mono samples at `sampleRate` Hz. `expectedLength` (input
-    /// samples the header announces, if any) only sizes the progress
-    /// reports; `maxSeconds` (default 12 hours) caps the input (a
-    /// `decode` error past it).
+    /// A stream of mono samples at `sampleRate` Hz, classified with the
+    /// embedded model. `expectedLength` (input samples the header announces,
+    /// if any) only sizes the progress reports; `maxSeconds` (default 12
+    /// hours) caps the input (a `decode` error past it).
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(js_name = sampleRate)] rate: f64,
@@ -38,24 +41,26 @@ impl ClassifierStream {
         #[wasm_bindgen(js_name = melColumns)] mel_columns: Option<f64>,
         #[wasm_bindgen(js_name = maxSeconds)] max_seconds: Option<f64>,
     ) -> Result<ClassifierStream, JsValue> {
-        let model = crate::Model::embedded()?;
-        let max = max_seconds
-            .filter(|s| s.is_finite() && *s > 0.0)
-            .map_or(MAX_DURATION_S, |s| s as f32);
-        let signal = SignalStream::with_max_duration(sample_rate(rate)?, max)?;
-        let expected = expected_length
-            .filter(|n| n.is_finite() && *n >= 0.0)
-            .map(|n| n as u64);
-        let columns = columns(mel_columns.unwrap_or(0.0));
-        Ok(Self {
-            classifier: Some(StreamClassifier::new(model, signal, expected)),
-            mel: if columns > 0 {
-                Some(MelStream::new(columns)?)
-            } else {
-                None
-            },
-            image: None,
-        })
+        let model = EMBEDDED.with(|m| m.clone()).map_err(JsValue::from)?;
+        Self::open(model, rate, expected_length, mel_columns, max_seconds)
+    }
+
+    /// As the constructor, classified with `model` (a personal model).
+    #[wasm_bindgen(js_name = withModel)]
+    pub fn with_model(
+        model: &JsModel,
+        #[wasm_bindgen(js_name = sampleRate)] rate: f64,
+        #[wasm_bindgen(js_name = expectedLength)] expected_length: Option<f64>,
+        #[wasm_bindgen(js_name = melColumns)] mel_columns: Option<f64>,
+        #[wasm_bindgen(js_name = maxSeconds)] max_seconds: Option<f64>,
+    ) -> Result<ClassifierStream, JsValue> {
+        Self::open(
+            model.shared(),
+            rate,
+            expected_length,
+            mel_columns,
+            max_seconds,
+        )
     }
 
     /// Takes the next mono samples; `onProgress(done, total)` as for
@@ -111,6 +116,41 @@ impl ClassifierStream {
             None => Ok(JsValue::UNDEFINED),
         }
     }
+}
+
+impl ClassifierStream {
+    fn open(
+        model: Rc<Model>,
+        rate: f64,
+        expected_length: Option<f64>,
+        mel_columns: Option<f64>,
+        max_seconds: Option<f64>,
+    ) -> Result<ClassifierStream, JsValue> {
+        let max = max_seconds
+            .filter(|s| s.is_finite() && *s > 0.0)
+            .map_or(MAX_DURATION_S, |s| s as f32);
+        let signal = SignalStream::with_max_duration(sample_rate(rate)?, max)?;
+        let expected = expected_length
+            .filter(|n| n.is_finite() && *n >= 0.0)
+            .map(|n| n as u64);
+        let columns = columns(mel_columns.unwrap_or(0.0));
+        Ok(Self {
+            classifier: Some(StreamClassifier::new(model, signal, expected)),
+            mel: if columns > 0 {
+                Some(MelStream::new(columns)?)
+            } else {
+                None
+            },
+            image: None,
+        })
+    }
+}
+
+thread_local! {
+    /// The embedded model, shared by the streams that use it (copied once
+    /// from the static model; a thread-local as wasm32 has one thread).
+    static EMBEDDED: Result<Rc<Model>, crate::Error> =
+        crate::Model::embedded().map(|m| Rc::new(m.clone()));
 }
 
 fn finished() -> JsValue {
