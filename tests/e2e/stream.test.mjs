@@ -286,7 +286,7 @@ test('red team: every damaged, edited or odd file gets the CLI\'s outcome on the
   await page.click('#results-table tr[data-path="cut-50.mp3"] .row-open');
   await page.waitForSelector('#detail .card[data-state="done"] .truncated-note');
   // (Long tasks are asserted where the length of a file matters, below; here
-  // the page builds a table of sixty rows at once, which is the batch
+  // the page builds a table of 46 rows at once, which is the batch
   // view's own cost, reported.)
   const longest = await page.evaluate(() => window.__longest);
   console.log(`# red team: ${names.length} files, longest main-thread task ${longest} ms`);
