@@ -2,7 +2,7 @@
 // cache so the page works offline once loaded. Network first (fresh code
 // when online), cache as the fallback.
 
-const CACHE = 'genre-page-v2';
+const CACHE = 'genre-page-v3';
 
 /** This script's global scope (TypeScript's WebWorker types give `self` a plain worker's). */
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
@@ -34,6 +34,7 @@ const PRECACHE = [
   'table.js',
   'timeline.js',
   '../js/index.js',
+  '../js/teach.js',
   '../js/errors.js',
   '../js/decode.js',
   '../js/worker.js',
