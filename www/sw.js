@@ -1,8 +1,10 @@
 // Service worker: keeps the page, its scripts and the WebAssembly model in a
 // cache so the page works offline once loaded. Network first (fresh code
-// when online), cache as the fallback.
+// when online), cache as the fallback. The training module (pkg/teach/) is
+// not fetched ahead: it is cached as it loads, the first time the Teach
+// panel trains, like every other file the page fetches.
 
-const CACHE = 'genre-page-v2';
+const CACHE = 'genre-page-v3';
 
 /** This script's global scope (TypeScript's WebWorker types give `self` a plain worker's). */
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
@@ -24,9 +26,15 @@ const PRECACHE = [
   'mel.js',
   'mic.js',
   'mic-worklet.js',
+  'modelbar.js',
+  'models.js',
   'queue.js',
   'render.js',
   'table.js',
+  'teach.js',
+  'teachset.js',
+  'estimate.js',
+  'losscurve.js',
   'timeline.js',
   '../js/index.js',
   '../js/errors.js',
