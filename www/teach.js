@@ -340,6 +340,7 @@ function buildPanel(body, api) {
     lossCanvas.hidden = false;
     trainResult.replaceChildren();
     trainStatus.textContent = 'Starting the training…';
+    delete trainStatus.dataset.seconds;
     drawLossCurve(lossCanvas, losses);
     const started = performance.now();
     try {
