@@ -252,26 +252,40 @@ function buildPanel(body, api) {
     return { element, counts, songs, rename, problem: problemLine };
   }
 
+  /**
+   * Song rows, kept across renders (a focused Remove button stays focused
+   * while other songs are analysed); a row is written again only when its
+   * song's state changed.
+   * @type {Map<Song, { li: HTMLLIElement, state: HTMLElement, shown: string }>}
+   */
+  const songRows = new Map();
+
   /** @param {Song} song */
-  function songItem(song) {
-    const remove = el('button', { type: 'button', class: 'button small subtle', text: 'Remove', title: `Remove ${song.name}` });
-    remove.addEventListener('click', () => {
-      set.removeSong(song.id);
-      render();
-    });
-    /** @type {(Node | string)[]} */
-    const state = [];
-    if (song.status === 'working') state.push(`analysing ${Math.round(song.fraction * 100)}%`);
-    else if (song.status === 'queued') state.push('waiting');
-    else if (song.status === 'done' && song.analysis) state.push(plural(song.analysis.windows, 'window'));
-    else if (song.error) state.push(errorBox(song.error));
-    return el(
-      'li',
-      { class: 'song', 'data-status': song.status, 'data-error-code': song.error?.code ?? null, 'data-windows': song.analysis?.windows ?? null },
-      el('span', { class: 'song-name', title: song.path, text: song.name }),
-      el('span', { class: 'song-state' }, state),
-      remove,
-    );
+  function songRow(song) {
+    let row = songRows.get(song);
+    if (!row) {
+      const remove = el('button', { type: 'button', class: 'button small subtle', text: 'Remove', 'aria-label': `Remove ${song.name}` });
+      remove.addEventListener('click', () => {
+        set.removeSong(song.id);
+        render();
+      });
+      const state = el('span', { class: 'song-state' });
+      const li = el('li', { class: 'song' }, el('span', { class: 'song-name', title: song.path, text: song.name }), state, remove);
+      row = { li, state, shown: '' };
+      songRows.set(song, row);
+    }
+    const key = `${song.status}:${Math.round(song.fraction * 100)}`;
+    if (row.shown !== key) {
+      row.shown = key;
+      row.li.dataset.status = song.status;
+      if (song.error) row.li.dataset.errorCode = song.error.code;
+      if (song.analysis) row.li.dataset.windows = String(song.analysis.windows);
+      if (song.status === 'working') row.state.textContent = `analysing ${Math.round(song.fraction * 100)}%`;
+      else if (song.status === 'queued') row.state.textContent = 'waiting';
+      else if (song.status === 'done' && song.analysis) row.state.textContent = plural(song.analysis.windows, 'analysis window');
+      else if (song.error) row.state.replaceChildren(errorBox(song.error));
+    }
+    return row.li;
   }
 
   const scheduleRender = throttledFrame(() => render(), 150);
@@ -279,6 +293,8 @@ function buildPanel(body, api) {
   function render() {
     // Labels, in order; views kept across renders (focus stays put).
     const ids = new Set(set.labels.map((l) => l.id));
+    const kept = new Set(set.labels.flatMap((l) => l.songs));
+    for (const song of songRows.keys()) if (!kept.has(song)) songRows.delete(song);
     for (const [id, view] of labelViews) {
       if (!ids.has(id)) {
         view.element.remove();
@@ -302,7 +318,8 @@ function buildPanel(body, api) {
       view.rename.setAttribute('aria-label', `Name of the label “${label.name}”`);
       const extra = [c.waiting > 0 ? `${c.waiting} analysing` : '', c.failed > 0 ? `${c.failed} failed` : ''].filter(Boolean).join(', ');
       view.counts.textContent = `${plural(c.songs, 'song')} · ${plural(c.windows, 'analysis window')}${extra ? ` (${extra})` : ''}`;
-      view.songs.replaceChildren(...label.songs.map(songItem));
+      const items = label.songs.map(songRow);
+      if (items.length !== view.songs.children.length || items.some((li, i) => view.songs.children[i] !== li)) view.songs.replaceChildren(...items);
     }
     const { done, total } = set.progress();
     analysisProgress.hidden = !set.busy;
