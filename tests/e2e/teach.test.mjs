@@ -3,8 +3,8 @@
 // adds 8 songs to each, trains a personal model on the page, reads its
 // grouped cross-validation estimate, uses the model to classify songs by
 // artists it never heard, exports it, imports the file back (same
-// probabilities), finds it again after a reload and offline, and sees a
-// foreign file refused.
+// probabilities), sees foreign and damaged files refused, and finds the
+// model again after a reload and offline.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -129,6 +129,13 @@ test('teach three labels from 8 songs each, check the estimate, classify held-ou
   assert.deepEqual(models[0].labels, LABELS);
   assert.equal(models[0].inUse, false);
   await page.screenshot({ path: join(ARTIFACTS, 'teach-trained.png'), fullPage: true });
+  // Every control of the panel is named for keyboard and screen-reader users.
+  const unnamed = await page.evaluate(() =>
+    [...document.querySelectorAll('#teach-body :is(button, input, select, [role="img"])')]
+      .filter((e) => !e.hidden && !(e.labels?.length || e.getAttribute('aria-label') || e.textContent.trim()))
+      .map((e) => e.outerHTML.slice(0, 80)),
+  );
+  assert.deepEqual(unnamed, []);
 
   // 3. Use it: the whole page classifies with its labels.
   await page.click('#use-trained');
@@ -195,7 +202,28 @@ test('teach three labels from 8 songs each, check the estimate, classify held-ou
     assert.deepEqual(afterReload[name].probabilities, trained[name].probabilities, `${name}: same after a reload`);
   }
 
-  // 7. Back to the built-in model at any time.
+  // 7. Offline: the page, the Teach panel and the personal model come from the service worker's cache.
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    }
+  });
+  await server.close();
+  try {
+    await page.reload();
+    await page.waitForSelector('#engine-status[data-state="ready"]', { timeout: CLASSIFY_TIMEOUT });
+    await page.waitForSelector('#model-note[data-state="personal"]', { timeout: CLASSIFY_TIMEOUT });
+    await openTeach(page);
+    assert.equal(await page.locator('#teach-unavailable').count(), 0);
+    const offline = await classifyOnPage(page, sample.slice(0, 1));
+    const name = Object.keys(offline)[0];
+    assert.deepEqual(offline[name].probabilities, trained[name].probabilities, `${name}: same offline`);
+  } finally {
+    await server.listen();
+  }
+
+  // 8. Back to the built-in model at any time.
   await page.selectOption('#model-select', '');
   await page.waitForSelector('#model-note[data-state="built-in"]');
   const builtIn = await classifyOnPage(page, sample.slice(0, 1));
