@@ -54,6 +54,7 @@ const tableCount = $('table-count');
 const playlistGenre = $select('playlist-genre');
 const tableWrap = $('table-wrap');
 const detailBox = $('detail');
+const modelSelect = $select('model-select');
 
 /**
  * Classifies one file of a batch: the page's only call into the package for
@@ -232,6 +233,10 @@ function renderStatus() {
   tools.hidden = !any;
   tableWrap.hidden = !any;
   clearButton.hidden = !any || busy;
+
+  // One model per batch: the model is switched between batches.
+  modelSelect.disabled = busy;
+  modelSelect.title = busy ? 'The model can be switched once this batch is done.' : '';
 
   const { total, settled, startedAt, endedAt } = queue.run;
   batch.hidden = total === 0;
@@ -422,7 +427,7 @@ setupMicrophone({ button: $('mic-button'), panel: $('mic-live'), classifier });
 
 // The model in use: the built-in one or a personal one (the table's filter
 // and the exports follow its labels).
-setupModelBar({ select: $select('model-select'), note: $('model-note') });
+setupModelBar({ select: modelSelect, note: $('model-note') });
 onModelChange(() => renderStatus());
 
 // The Teach panel and its training module load only when it is opened.
