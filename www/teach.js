@@ -85,7 +85,8 @@ function buildPanel(body, api) {
   const cancelTrain = el('button', { type: 'button', class: 'button', id: 'train-cancel', text: 'Cancel', hidden: true });
   const trainStatus = el('p', { class: 'hint', id: 'train-status', role: 'status' });
   const trainProgress = el('progress', { id: 'train-progress', max: '1', value: '0', hidden: true, 'aria-labelledby': 'train-status' });
-  const lossCanvas = el('canvas', { class: 'loss-curve', id: 'loss-curve', role: 'img', 'aria-label': 'Training loss per epoch', hidden: true });
+  const lossCanvas = el('canvas', { class: 'loss-curve', id: 'loss-curve', role: 'img', 'aria-label': 'Training loss per epoch', 'aria-describedby': 'loss-caption', hidden: true });
+  const lossCaption = el('p', { class: 'hint', id: 'loss-caption' });
   const trainResult = el('div', { class: 'train-result', id: 'train-result' });
 
   // Kept models ---------------------------------------------------------------
@@ -113,6 +114,7 @@ function buildPanel(body, api) {
       trainStatus,
       trainProgress,
       lossCanvas,
+      lossCaption,
       trainResult,
     ),
     el(
@@ -121,7 +123,7 @@ function buildPanel(body, api) {
       el('h3', { text: '3. Your models' }),
       el('p', { class: 'hint', text: 'Kept in this browser. Export one to keep a copy or use it in another browser; import a model file exported here.' }),
       modelList,
-      el('div', { class: 'pick-buttons' }, importInput, el('label', { for: 'model-import', class: 'button', text: 'Import a model file…' })),
+      el('div', { class: 'model-import' }, importInput, el('label', { for: 'model-import', class: 'button', text: 'Import a model file…' })),
       importStatus,
     ),
   );
@@ -135,6 +137,26 @@ function buildPanel(body, api) {
   const labelViews = new Map();
   /** @type {AbortController | null} */
   let training = null;
+  /** What became of the last training (until the next one starts). @type {string | null} */
+  let lastTraining = null;
+
+  /**
+   * The loss curve and its words.
+   * @param {number[]} losses
+   * @param {number} epochs
+   */
+  function showLoss(losses, epochs) {
+    drawLossCurve(lossCanvas, losses, epochs);
+    const finite = losses.filter(Number.isFinite);
+    lossCanvas.dataset.points = String(finite.length);
+    if (finite.length === 0) {
+      lossCaption.textContent = '';
+      return;
+    }
+    const of = epochs > 0 ? ` of ${epochs}` : '';
+    lossCaption.textContent = `Training loss (lower is better): ${finite[0].toFixed(3)} after the first epoch, ${finite[finite.length - 1].toFixed(3)} after epoch ${losses.length}${of}.`;
+    lossCanvas.setAttribute('aria-label', `Training loss per epoch, from ${finite[0].toFixed(3)} to ${finite[finite.length - 1].toFixed(3)}`);
+  }
 
   for (const control of [nameInput, addButton]) control.disabled = !api;
 
@@ -333,7 +355,7 @@ function buildPanel(body, api) {
     analysisStatus.dataset.busy = String(set.busy);
     const why = api ? set.trainProblem() : 'Training is not available in this version of the page.';
     trainButton.disabled = !api || why !== null || training !== null;
-    if (!training) trainStatus.textContent = why ?? `Ready to train on ${plural(set.examples().length, 'song')} in ${set.labels.length} labels.`;
+    if (!training) trainStatus.textContent = why ?? lastTraining ?? `Ready to train on ${plural(set.examples().length, 'song')} in ${set.labels.length} labels.`;
   }
 
   // Training ------------------------------------------------------------------
@@ -357,8 +379,9 @@ function buildPanel(body, api) {
     lossCanvas.hidden = false;
     trainResult.replaceChildren();
     trainStatus.textContent = 'Starting the training…';
+    lastTraining = null;
     delete trainStatus.dataset.seconds;
-    drawLossCurve(lossCanvas, losses);
+    showLoss(losses, 0);
     const started = performance.now();
     try {
       const result = await api.train(set.examples(), {
@@ -368,16 +391,14 @@ function buildPanel(body, api) {
           if (typeof p.epochs === 'number') epochs = p.epochs;
           if (typeof p.epoch === 'number' && typeof p.loss === 'number') {
             losses[p.epoch] = p.loss;
-            drawLossCurve(lossCanvas, losses, epochs);
-            lossCanvas.dataset.points = String(losses.filter(Number.isFinite).length);
+            showLoss(losses, epochs);
           }
           trainStatus.textContent = `${stageText(p.stage)} ${Math.round((p.fraction ?? 0) * 100)}%`;
         },
       });
       const seconds = (performance.now() - started) / 1000;
       const curve = Array.isArray(result.lossCurve) ? result.lossCurve : losses;
-      drawLossCurve(lossCanvas, curve, curve.length);
-      lossCanvas.dataset.points = String(curve.length);
+      showLoss(curve, curve.length);
       trainProgress.value = 1;
       const store = await modelStore();
       const record = await store.add({
@@ -390,14 +411,16 @@ function buildPanel(body, api) {
         counts,
         ...(result.estimate ? {} : { estimateReason: result.estimateReason ?? result.reason ?? null }),
       });
-      trainStatus.textContent = `Trained in ${seconds.toFixed(1)} s and kept on this device as “${record.name}”.`;
+      lastTraining = `Trained in ${seconds.toFixed(1)} s and kept on this device as “${record.name}”. Read its estimate below before you rely on it.`;
+      trainStatus.textContent = lastTraining;
       trainStatus.dataset.seconds = seconds.toFixed(2);
       showTrained(record);
       await refreshModels();
       renderModels();
     } catch (err) {
       const explained = explain(err);
-      trainStatus.textContent = explained.code === 'cancelled' ? 'Training cancelled; no model was made.' : '';
+      lastTraining = explained.code === 'cancelled' ? 'Training cancelled; no model was made.' : 'Training failed; no model was made.';
+      trainStatus.textContent = lastTraining;
       if (explained.code !== 'cancelled') trainResult.replaceChildren(errorBox(explained));
       trainProgress.hidden = true;
     } finally {
