@@ -6,7 +6,9 @@
 import { el, percent } from './format.js';
 
 /**
- * @typedef {object} Estimate As the training reports it.
+ * @typedef {object} Estimate As the training reports it (the package's TrainEstimate).
+ * @property {boolean} [available] False when there is none (then `reason` says why).
+ * @property {string} [reason]
  * @property {number} accuracy Share of held-out songs given their own label.
  * @property {number} balancedAccuracy The mean of the labels' recalls.
  * @property {Record<string, number> | number[]} recall Per label (by name, or in label order).
@@ -33,16 +35,27 @@ function recallOf(recall, label, i) {
 }
 
 /**
- * What to say about an estimate (or its absence, with `reason`).
+ * What to say about an estimate (or its absence: null, or `available:
+ * false` with its reason).
  * @param {Estimate | null | undefined} estimate
  * @param {readonly string[]} labels In model order.
- * @param {{ reason?: string | null, counts?: Record<string, { songs: number }> | null }} [context]
+ * @param {{ counts?: Record<string, { songs: number }> | null, imported?: boolean }} [context]
+ *   `imported`: the model came from a file (estimates are made by training here).
  * @returns {EstimateView}
  */
-export function describeEstimate(estimate, labels, { reason = null, counts = null } = {}) {
+export function describeEstimate(estimate, labels, { counts = null, imported = false } = {}) {
   const chance = labels.length > 0 ? 1 / labels.length : 0;
   const songsOf = (/** @type {string} */ label) => counts?.[label]?.songs ?? null;
-  if (!estimate) {
+  if (!estimate && imported) {
+    return {
+      ok: false,
+      headline: 'No estimate of its accuracy: it was imported from a file.',
+      notes: [`Estimates are made when a model is trained here. Guessing at random would be right ${percent(chance)} of the time.`],
+      rows: labels.map((label) => ({ label, recall: null, songs: null })),
+    };
+  }
+  if (!estimate || estimate.available === false) {
+    const reason = estimate?.reason ?? null;
     return {
       ok: false,
       headline: 'No estimate of its accuracy: too few songs to hold some out.',

@@ -9,8 +9,7 @@
  * @property {string} name The owner's name for it.
  * @property {string[]} labels Its labels, in model order.
  * @property {Uint8Array} bytes The model file (what export writes).
- * @property {any} estimate The estimate of its accuracy shown when it was trained (null for an imported model).
- * @property {string | null} [estimateReason] Why a trained model has no estimate.
+ * @property {any} estimate The estimate of its accuracy made when it was trained (the package's TrainEstimate: `available: false` with a reason when there is none; null for an imported model).
  * @property {number} created When it was trained or imported (ms since 1970).
  * @property {'trained' | 'imported'} source
  * @property {Record<string, { songs: number, windows: number }> | null} counts The songs and windows per label it was trained on.

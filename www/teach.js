@@ -31,8 +31,9 @@ async function trainingApi() {
   if (typeof api.trainModel !== 'function' || typeof c.windowFeatures !== 'function') return null;
   return {
     analyse: async (file, { signal, onProgress }) => {
+      // Decoded and analysed once; training takes these features as they are.
       const features = await c.windowFeatures(file, { signal, onProgress: (/** @type {number} */ f) => onProgress(f) });
-      return { windows: features.length, features };
+      return { windows: features.windows, features };
     },
     train: (examples, options) => api.trainModel(examples, options),
   };
@@ -144,8 +145,9 @@ function buildPanel(body, api) {
    * The loss curve and its words.
    * @param {number[]} losses
    * @param {number} epochs
+   * @param {string} [which] Which training the curve is of.
    */
-  function showLoss(losses, epochs) {
+  function showLoss(losses, epochs, which = 'the model') {
     drawLossCurve(lossCanvas, losses, epochs);
     const finite = losses.filter(Number.isFinite);
     lossCanvas.dataset.points = String(finite.length);
@@ -154,8 +156,8 @@ function buildPanel(body, api) {
       return;
     }
     const of = epochs > 0 ? ` of ${epochs}` : '';
-    lossCaption.textContent = `Training loss (lower is better): ${finite[0].toFixed(3)} after the first epoch, ${finite[finite.length - 1].toFixed(3)} after epoch ${losses.length}${of}.`;
-    lossCanvas.setAttribute('aria-label', `Training loss per epoch, from ${finite[0].toFixed(3)} to ${finite[finite.length - 1].toFixed(3)}`);
+    lossCaption.textContent = `Training loss of ${which} (lower is better): ${finite[0].toFixed(3)} after the first epoch, ${finite[finite.length - 1].toFixed(3)} after epoch ${losses.length}${of}.`;
+    lossCanvas.setAttribute('aria-label', `Training loss per epoch of ${which}, from ${finite[0].toFixed(3)} to ${finite[finite.length - 1].toFixed(3)}`);
   }
 
   for (const control of [nameInput, addButton]) control.disabled = !api;
@@ -382,6 +384,8 @@ function buildPanel(body, api) {
     lastTraining = null;
     delete trainStatus.dataset.seconds;
     showLoss(losses, 0);
+    let curveStage = '';
+    let folds = 0;
     const started = performance.now();
     try {
       const result = await api.train(set.examples(), {
@@ -390,15 +394,21 @@ function buildPanel(body, api) {
           if (typeof p.fraction === 'number') trainProgress.value = Math.min(1, Math.max(0, p.fraction));
           if (typeof p.epochs === 'number') epochs = p.epochs;
           if (typeof p.epoch === 'number' && typeof p.loss === 'number') {
-            losses[p.epoch] = p.loss;
-            showLoss(losses, epochs);
+            // One curve per training: each cross-validation fold's, then the final model's.
+            if (p.stage !== curveStage || p.epoch < losses.length) {
+              losses.length = 0;
+              curveStage = p.stage;
+              folds += p.stage === 'estimate' ? 1 : 0;
+            }
+            losses[Math.max(0, p.epoch - 1)] = p.loss;
+            showLoss(losses, epochs, curveStage === 'estimate' ? `cross-validation fold ${folds}` : 'the model');
           }
           trainStatus.textContent = `${stageText(p.stage)} ${Math.round((p.fraction ?? 0) * 100)}%`;
         },
       });
       const seconds = (performance.now() - started) / 1000;
       const curve = Array.isArray(result.lossCurve) ? result.lossCurve : losses;
-      showLoss(curve, curve.length);
+      showLoss(curve, curve.length, 'the model');
       trainProgress.value = 1;
       const store = await modelStore();
       const record = await store.add({
@@ -409,7 +419,6 @@ function buildPanel(body, api) {
         created: Date.now(),
         source: 'trained',
         counts,
-        ...(result.estimate ? {} : { estimateReason: result.estimateReason ?? result.reason ?? null }),
       });
       lastTraining = `Trained in ${seconds.toFixed(1)} s and kept on this device as “${record.name}”. Read its estimate below before you rely on it.`;
       trainStatus.textContent = lastTraining;
@@ -441,7 +450,7 @@ function buildPanel(body, api) {
       renderModels();
     });
     trainResult.replaceChildren(
-      estimateElement(describeEstimate(record.estimate, record.labels, { reason: /** @type {any} */ (record).estimateReason, counts: record.counts })),
+      estimateElement(describeEstimate(record.estimate, record.labels, { counts: record.counts })),
       use,
     );
   }
@@ -472,7 +481,7 @@ function buildPanel(body, api) {
     const use = el('button', { type: 'button', class: 'button small', text: inUse ? 'In use' : 'Use', disabled: inUse, 'data-action': 'use' });
     const exp = el('button', { type: 'button', class: 'button small', text: 'Export', 'data-action': 'export' });
     const del = el('button', { type: 'button', class: 'button small subtle', text: 'Delete', 'data-action': 'delete' });
-    const view = describeEstimate(m.estimate, m.labels, { counts: m.counts });
+    const view = describeEstimate(m.estimate, m.labels, { counts: m.counts, imported: m.source === 'imported' });
     const date = new Date(m.created).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
     const details = el('details', { class: 'model-estimate' }, el('summary', { text: view.ok ? 'Estimate' : 'No estimate' }), estimateElement(view));
     name.addEventListener('change', async () => {
@@ -503,7 +512,7 @@ function buildPanel(body, api) {
       el('div', { class: 'model-head' }, name, el('span', { class: 'model-actions' }, use, exp, del)),
       el('p', {
         class: 'card-meta',
-        text: `${m.source === 'imported' ? 'Imported' : 'Trained'} ${date} · ${m.labels.length} labels: ${m.labels.join(', ')}${m.estimate ? ` · estimated accuracy ${Math.round(m.estimate.accuracy * 100)}%` : ''}`,
+        text: `${m.source === 'imported' ? 'Imported' : 'Trained'} ${date} · ${m.labels.length} labels: ${m.labels.join(', ')}${m.estimate?.available ? ` · estimated accuracy ${Math.round(m.estimate.accuracy * 100)}%` : ''}`,
       }),
       details,
     );
@@ -552,13 +561,12 @@ function buildPanel(body, api) {
 /** @param {string | undefined} stage */
 function stageText(stage) {
   switch (stage) {
-    case 'prepare':
-      return 'Preparing…';
+    case 'analyse':
+      return 'Analysing songs…';
     case 'estimate':
-    case 'cross-validate':
-      return 'Estimating its accuracy on held-out songs…';
+      return 'Estimating its accuracy: training without some songs, then judging them…';
     case 'train':
-      return 'Training…';
+      return 'Training the model on every song…';
     default:
       return stage ? `${stage.charAt(0).toUpperCase()}${stage.slice(1)}…` : 'Training…';
   }

@@ -117,7 +117,7 @@ test('the estimate is stated with chance level and per-label recall; without one
   const labels = ['Rock', 'Jazz', 'Blues'];
   const counts = { Rock: { songs: 8 }, Jazz: { songs: 8 }, Blues: { songs: 8 } };
   const view = describeEstimate(
-    { accuracy: 0.75, balancedAccuracy: 0.7083, recall: { Rock: 1, Jazz: 0.75, Blues: 0.375 }, folds: 4 },
+    { available: true, accuracy: 0.75, balancedAccuracy: 0.7083, recall: { Rock: 1, Jazz: 0.75, Blues: 0.375 }, folds: 4 },
     labels,
     { counts },
   );
@@ -135,11 +135,13 @@ test('the estimate is stated with chance level and per-label recall; without one
   // Recall in label order is read the same way.
   assert.deepEqual(describeEstimate({ accuracy: 1, balancedAccuracy: 1, recall: [1, 0.5, 0] }, labels).rows.map((r) => r.recall), [1, 0.5, 0]);
 
-  const none = describeEstimate(null, ['A', 'B'], { reason: 'each label needs at least 2 songs' });
+  const none = describeEstimate({ available: false, reason: 'each label needs at least 2 songs' }, ['A', 'B']);
   assert.equal(none.ok, false);
   assert.equal(none.headline, 'No estimate of its accuracy: too few songs to hold some out.');
   assert.equal(none.notes[0], 'Why: each label needs at least 2 songs');
   assert.match(none.notes[1], /right 50\.0% of the time/);
+  // An imported model comes without an estimate, and says why.
+  assert.equal(describeEstimate(null, ['A', 'B'], { imported: true }).headline, 'No estimate of its accuracy: it was imported from a file.');
 });
 
 test('the loss curve spans the planned epochs, from 0 at the bottom to the highest loss at the top', () => {
