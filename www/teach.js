@@ -290,8 +290,13 @@ function buildPanel(body, api) {
     if (!row) {
       const remove = el('button', { type: 'button', class: 'button small subtle', text: 'Remove', 'aria-label': `Remove ${song.name}` });
       remove.addEventListener('click', () => {
+        // Focus moves to the next song's Remove button, or the label's name.
+        const li = songRows.get(song)?.li;
+        const next = li?.nextElementSibling ?? li?.previousElementSibling;
         set.removeSong(song.id);
         render();
+        const target = next?.querySelector('button') ?? labelViews.get(song.labelId)?.rename;
+        target?.focus();
       });
       const state = el('span', { class: 'song-state' });
       const li = el('li', { class: 'song' }, el('span', { class: 'song-name', title: song.path, text: song.name }), state, remove);
