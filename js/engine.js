@@ -5,20 +5,28 @@ import init, * as core from '../pkg/genre_classifier.js';
 import { GenreError, asGenreError, cancelled } from './errors.js';
 
 /**
- * @import { Classification, ProgressStage } from './index.js'
+ * @import { Classification, ProgressStage, WindowFeatures } from './index.js'
  * @import { InitOutput } from '../pkg/genre_classifier.js'
  */
 
 /**
- * A request: `{ op: "load" | "features" | "classify", samples, sampleRate, melColumns }`.
- * @typedef {{ op: 'load' }
- *   | { op: 'features', samples: Float32Array, sampleRate: number }
- *   | { op: 'classify', samples: Float32Array, sampleRate: number, melColumns?: number }} Request
+ * A model given as bytes (a personal model), named by a key unique to the
+ * classifier that holds it: the engine parses it on first use and keeps it.
+ * @typedef {{ key: string, bytes: Uint8Array }} ModelRef
  */
 
 /**
- * The answer to each operation.
- * @typedef {{ load: null, features: Float32Array, classify: Classification }} Replies
+ * A request: `{ op: "load" | "features" | "classify" | "windowFeatures", samples, sampleRate, melColumns, model }`;
+ * without `model`, the embedded model.
+ * @typedef {{ op: 'load', model?: ModelRef }
+ *   | { op: 'features', samples: Float32Array, sampleRate: number }
+ *   | { op: 'classify', samples: Float32Array, sampleRate: number, melColumns?: number, model?: ModelRef }
+ *   | { op: 'windowFeatures', samples: Float32Array, sampleRate: number, model?: ModelRef }} Request
+ */
+
+/**
+ * The answer to each operation (`load`: the model's labels).
+ * @typedef {{ load: { genres: string[] }, features: Float32Array, classify: Classification<string>, windowFeatures: WindowFeatures }} Replies
  */
 
 /**
@@ -67,7 +75,7 @@ export async function memoryBytes(wasmUrl) {
 
 /**
  * Answers one request.
- * `request`: { op: "features" | "classify", samples: Float32Array, sampleRate, melColumns }.
+ * `request`: { op: "load" | "features" | "classify" | "windowFeatures", samples: Float32Array, sampleRate, melColumns, model }.
  * `progress(fraction, stage)` returns false to cancel.
  * @template {Request} R
  * @param {R} request
@@ -94,16 +102,62 @@ export function isBroken() {
   return broken;
 }
 
+/** Models given as bytes, by key; the oldest are dropped past MAX_MODELS. */
+/** @type {Map<string, core.Model>} */
+const models = new Map();
+const MAX_MODELS = 8;
+
+/**
+ * The loaded model of `ref`, parsed on first use; null: the embedded model.
+ * @param {ModelRef | undefined} ref
+ * @returns {core.Model | null}
+ */
+function modelOf(ref) {
+  if (!ref) return null;
+  let model = models.get(ref.key);
+  if (!model) {
+    model = new core.Model(ref.bytes);
+    models.set(ref.key, model);
+    const oldest = models.size > MAX_MODELS ? models.keys().next().value : undefined;
+    if (oldest !== undefined) {
+      const old = models.get(oldest);
+      models.delete(oldest);
+      if (old) old.free();
+    }
+  }
+  return model;
+}
+
 /**
  * @param {Request} request
  * @param {Progress} progress
  * @returns {Replies[Request['op']]}
  */
 function compute(request, progress) {
-  if (request.op === 'load') return null;
+  if (request.op === 'load') {
+    const model = modelOf(request.model);
+    if (model) return { genres: model.genres };
+    const embedded = core.Model.embedded();
+    try {
+      return { genres: embedded.genres };
+    } finally {
+      embedded.free();
+    }
+  }
   const { op, samples, sampleRate } = request;
   if (op === 'features') return core.features(samples, sampleRate);
+  if (op === 'windowFeatures') {
+    const model = modelOf(request.model);
+    if (progress(0, 'analyse') === false) throw cancelled();
+    const onWindow = (/** @type {number} */ done, /** @type {number} */ total) => progress(total > 0 ? done / total : 0, 'analyse') !== false;
+    /** @type {WindowFeatures} */
+    const out = model ? model.windowFeatures(samples, sampleRate, onWindow) : core.windowFeatures(samples, sampleRate, onWindow);
+    out.duration = samples.length / sampleRate;
+    out.sampleRate = sampleRate;
+    return out;
+  }
   if (op !== 'classify') throw new GenreError('internal', `unknown operation ${op}`);
+  const model = modelOf(request.model);
   const { melColumns = 0 } = request;
   const columns = Number.isFinite(melColumns) ? Math.max(0, Math.floor(melColumns)) : 0;
   const share = columns > 0 ? 0.9 : 1;
@@ -112,16 +166,12 @@ function compute(request, progress) {
   // classification and the mel image (`result.mel`). The result is the
   // serde form of the core's Classification, untyped (any) in the bindings:
   // tests/npm/types.test.mjs checks its fields against index.d.ts.
-  /** @type {Classification} */
-  const result = core.classify(
-    samples,
-    sampleRate,
-    (/** @type {number} */ done, /** @type {number} */ total) => {
-      const fraction = total > 0 ? (share * done) / total : 0;
-      if (progress(fraction, 'analyse') === false) return false;
-      return !(columns > 0 && done === total && progress(share, 'mel') === false);
-    },
-    columns,
-  );
+  const onWindow = (/** @type {number} */ done, /** @type {number} */ total) => {
+    const fraction = total > 0 ? (share * done) / total : 0;
+    if (progress(fraction, 'analyse') === false) return false;
+    return !(columns > 0 && done === total && progress(share, 'mel') === false);
+  };
+  /** @type {Classification<string>} */
+  const result = model ? model.classify(samples, sampleRate, onWindow, columns) : core.classify(samples, sampleRate, onWindow, columns);
   return result;
 }

@@ -1,4 +1,8 @@
-/** A genre of the model (GTZAN's ten). The package embeds one model; it takes no other. */
+/**
+ * A genre of the embedded model (GTZAN's ten). A classifier created with a
+ * personal model (`createClassifier({ model })`) answers with that model's
+ * labels instead (`Classifier<string>`).
+ */
 export type Genre =
   | 'blues'
   | 'classical'
@@ -39,7 +43,13 @@ export type GenreErrorCode =
   /** The WebAssembly module or its embedded model could not be loaded. */
   | 'model'
   /** A bug, or the classifier was terminated. */
-  | 'internal';
+  | 'internal'
+  /**
+   * trainModel cannot train on the examples: fewer than 2 or more than 20
+   * labels, a label without songs, features that are not whole windows of
+   * finite numbers, a song with two labels, an unknown mode or a bad seed.
+   */
+  | 'training';
 
 /** The error every promise of the package rejects with. */
 export declare class GenreError extends Error {
@@ -48,21 +58,21 @@ export declare class GenreError extends Error {
   readonly code: GenreErrorCode;
 }
 
-export interface GenreProbability {
-  genre: Genre;
+export interface GenreProbability<L extends string = Genre> {
+  genre: L;
   /** In [0, 1]. */
   probability: number;
 }
 
 /** Classification of one analysis window of the clip. */
-export interface ClassifiedWindow {
+export interface ClassifiedWindow<L extends string = Genre> {
   /** Start, in seconds from the start of the clip. */
   start: number;
   /** End, in seconds. */
   end: number;
   /** The most probable genre of this window. */
-  genre: Genre;
-  /** One probability per genre, in the order of `GENRES`. */
+  genre: L;
+  /** One probability per genre, in model order (`GENRES`, or the classifier's `genres`). */
   probabilities: number[];
 }
 
@@ -86,23 +96,23 @@ export interface MelImage {
  * `Classification` (the same object as a line of `genre classify --json`,
  * less `file`), plus `mel` when asked for.
  */
-export interface Classification {
+export interface Classification<L extends string = Genre> {
   /** The most probable genre of the clip. */
-  genre: Genre;
+  genre: L;
   /**
    * False when the model is unsure: its top probability is below the model's
    * confidence threshold; present the genre as a guess.
    */
   confident: boolean;
   /** Every genre, in model order, with the mean of its window probabilities; they sum to 1. */
-  probabilities: GenreProbability[];
+  probabilities: GenreProbability<L>[];
   /**
    * The genres above probability 0.15, most probable first: at most three,
    * none when no genre stands out.
    */
-  top3: GenreProbability[];
+  top3: GenreProbability<L>[];
   /** The analysis windows, in time order; together they cover the clip. */
-  windows: ClassifiedWindow[];
+  windows: ClassifiedWindow<L>[];
   /** Length of the clip, in seconds. */
   duration: number;
   /**
@@ -145,13 +155,13 @@ export interface ClassifyOptions {
 export type FileInput = File | Blob | ArrayBuffer | ArrayBufferView | string | URL;
 
 /** What became of one file of a batch: its result, or why it failed. */
-export type FileOutcome =
-  | { status: 'fulfilled'; value: Classification }
+export type FileOutcome<L extends string = Genre> =
+  | { status: 'fulfilled'; value: Classification<L> }
   | { status: 'rejected'; reason: GenreError };
 
-export interface BatchOptions {
+export interface BatchOptions<L extends string = Genre> {
   /** Called as each file is done (in completion order), with its index in the input. */
-  onResult?: (index: number, outcome: FileOutcome) => void;
+  onResult?: (index: number, outcome: FileOutcome<L>) => void;
   /** Called after each file with the number done so far and the number of files. */
   onProgress?: (done: number, total: number) => void;
   /**
@@ -164,12 +174,45 @@ export interface BatchOptions {
   melColumns?: number;
 }
 
-export interface Classifier {
+/**
+ * The features of each analysis window of one song (the windows
+ * classification uses, at the model's window and hop): what trainModel
+ * trains on. Keep them (e.g. in IndexedDB) to train later without decoding
+ * the song again.
+ */
+export interface WindowFeatures {
+  /** Number of analysis windows. */
+  windows: number;
+  /** `windows * 498` raw features (librosa layout), window after window. */
+  features: Float32Array;
+  /** Length of an analysis window, in seconds. */
+  windowS: number;
+  /** Hop between windows, in seconds. */
+  hopS: number;
+  /** Length of the song, in seconds. */
+  duration: number;
+  /** Sample rate of the analysed samples (a decoded file's own rate), in Hz. */
+  sampleRate: number;
+}
+
+/** A song for windowFeatures: encoded audio, or mono samples with their rate. */
+export type WindowFeaturesInput = FileInput | { samples: Float32Array; sampleRate: number };
+
+export interface WindowFeaturesOptions {
+  /** Called with the progress in [0, 1] ("decode" is not reported; "analyse", then "done"). */
+  onProgress?: (fraction: number, stage: ProgressStage) => void;
+  /** Aborting rejects with code "cancelled". */
+  signal?: AbortSignal;
+}
+
+export interface Classifier<L extends string = Genre> {
+  /** The model's labels, in model order: `GENRES`, or a personal model's labels. */
+  readonly genres: readonly L[];
   /**
    * Decodes and classifies encoded audio: with Web Audio in the browser;
    * Node.js reads WAV, FLAC, MP3 and Ogg Vorbis (see FileInput).
    */
-  classifyFile(input: FileInput, options?: ClassifyOptions): Promise<Classification>;
+  classifyFile(input: FileInput, options?: ClassifyOptions): Promise<Classification<L>>;
   /**
    * Classifies many files on all the workers of the pool at once. Resolves
    * to one outcome per file, in input order; a file that fails is a
@@ -178,11 +221,17 @@ export interface Classifier {
    * one decoded file per worker is in memory. Rejects only when `signal`
    * is aborted ("cancelled") or the classifier is terminated.
    */
-  classifyFiles(files: Iterable<FileInput> | ArrayLike<FileInput>, options?: BatchOptions): Promise<FileOutcome[]>;
+  classifyFiles(files: Iterable<FileInput> | ArrayLike<FileInput>, options?: BatchOptions<L>): Promise<FileOutcome<L>[]>;
   /** Classifies mono samples; the array is copied, never detached. */
-  classifySamples(samples: Float32Array, sampleRate: number, options?: ClassifyOptions): Promise<Classification>;
+  classifySamples(samples: Float32Array, sampleRate: number, options?: ClassifyOptions): Promise<Classification<L>>;
   /** The 498-float feature vector (librosa layout) of mono samples. */
   features(samples: Float32Array, sampleRate: number): Promise<Float32Array>;
+  /**
+   * The features of each analysis window of a song (encoded audio, or
+   * `{ samples, sampleRate }`; samples are copied), for trainModel. Silence
+   * rejects with "no-music", as classification does.
+   */
+  windowFeatures(input: WindowFeaturesInput, options?: WindowFeaturesOptions): Promise<WindowFeatures>;
   /** The number of workers in the pool; 0 when the classifier runs on the calling thread. */
   readonly workers: number;
   /** Stops the workers; later requests reject. */
@@ -217,10 +266,142 @@ export interface ClassifierOptions {
    * package's own, as the bundler placed it.
    */
   workerUrl?: string | URL;
+  /**
+   * The bytes of an exported model (a personal model from trainModel's
+   * `bytes`, e.g. kept in IndexedDB or a file) to classify with instead of
+   * the embedded one: results then use its labels. Bytes that are not a
+   * model of this format and version reject with code "model".
+   */
+  model?: ArrayBuffer | ArrayBufferView | null;
 }
 
-/** Creates a classifier; resolves once the WebAssembly module is loaded. */
+/**
+ * Creates a classifier; resolves once the WebAssembly module (and the
+ * model given as bytes, if any) is loaded.
+ */
+export declare function createClassifier(options: ClassifierOptions & { model: ArrayBuffer | ArrayBufferView }): Promise<Classifier<string>>;
 export declare function createClassifier(options?: ClassifierOptions): Promise<Classifier>;
+
+/** Which layers of the shipped network a personal model trains. */
+export type TrainMode =
+  /** Only a new output layer; the hidden layers stay the shipped model's (the default). */
+  | 'frozen'
+  /** The new output layer, then every layer for a few steps at a lower learning rate. */
+  | 'fine-tune';
+
+/** One song for trainModel: its label and its windows' features, or audio to analyse. */
+export interface TrainExample {
+  /** The song's label (2 to 20 distinct labels in all; their order is that of first appearance). */
+  label: string;
+  /** What `classifier.windowFeatures` returned for the song (or its `features` array). */
+  features?: WindowFeatures | Float32Array;
+  /** Encoded audio, analysed first (as `windowFeatures`). */
+  file?: FileInput;
+  /** Mono samples, analysed first; with `sampleRate`. */
+  samples?: Float32Array;
+  /** Sample rate of `samples`, in Hz. */
+  sampleRate?: number;
+  /**
+   * Examples with the same `song` are one song (e.g. parts of one
+   * recording): the estimate never puts them on both sides of a split.
+   * Default: every example is a song of its own.
+   */
+  song?: string | number;
+}
+
+/** What trainModel reports: after each song analysed, and after each training epoch. */
+export interface TrainProgress {
+  /**
+   * "analyse": songs given as files or samples; "estimate": the
+   * cross-validation folds; "train": the final model.
+   */
+  stage: 'analyse' | 'estimate' | 'train';
+  /** Share of the whole work done, in [0, 1]. */
+  fraction: number;
+  /** Epochs done in the current training (estimate and train stages). */
+  epoch?: number;
+  /** Epochs of the current training. */
+  epochs?: number;
+  /** The epoch's mean training loss (class-weighted cross-entropy). */
+  loss?: number;
+}
+
+export interface TrainOptions {
+  /** Seed of every random choice (a whole number, 0 to 2^53; default 1): the same examples and seed give the same model. */
+  seed?: number;
+  /** Default: "frozen" (see model/PERSONAL.md for the evaluation that chose it). */
+  mode?: TrainMode;
+  /** Called with the progress; see TrainProgress. */
+  onProgress?: (progress: TrainProgress) => void;
+  /**
+   * Aborting rejects with code "cancelled". In a browser the training
+   * worker is terminated at once; on the calling thread (Node.js) the
+   * signal is checked after each epoch: abort from within onProgress.
+   */
+  signal?: AbortSignal;
+  /** A classifier (on the embedded model) to analyse files and samples with; default: one made and terminated by the call. */
+  classifier?: Classifier<string>;
+  /** Options of the classifier made to analyse files and samples. */
+  classifierOptions?: ClassifierOptions;
+  /** Where the teach module is (default: the package's `pkg/teach/genre_teach_bg.wasm`). */
+  teachWasmUrl?: string | URL;
+  /** Where the teach worker script is (default: the package's `teach-worker.js`). */
+  teachWorkerUrl?: string | URL;
+}
+
+/** The cross-validated accuracy of the training on the user's songs, grouped by song. */
+export type TrainEstimate =
+  | {
+      available: true;
+      /** Folds: min(5, songs of the smallest label). */
+      folds: number;
+      /** Songs classified, each by the fold that held it out. */
+      songs: number;
+      /** Share of songs classified as their label. */
+      accuracy: number;
+      /** Mean of the per-label recalls. */
+      balancedAccuracy: number;
+      /** Per label, in `labels` order: share of its songs classified as it. */
+      recall: number[];
+      /** `confusion[true][predicted]`, in songs, in `labels` order. */
+      confusion: number[][];
+    }
+  | {
+      available: false;
+      /** Why not, in words (a label with fewer than 2 songs). */
+      reason: string;
+    };
+
+/** Songs and analysis windows of one label. */
+export interface LabelCount {
+  label: string;
+  songs: number;
+  windows: number;
+}
+
+/** A trained personal model. */
+export interface TrainedModel {
+  /** The model file: pass it as `createClassifier({ model: bytes })`, store or export it. */
+  bytes: Uint8Array;
+  /** The labels, in model order. */
+  labels: string[];
+  /** The mode it was trained in. */
+  mode: TrainMode;
+  /** The accuracy to expect on new songs, or why there is no estimate. */
+  estimate: TrainEstimate;
+  /** Mean training loss of each epoch of the final model's training. */
+  lossCurve: number[];
+  /** Songs and windows per label, in `labels` order. */
+  counts: LabelCount[];
+}
+
+/**
+ * Trains a personal model on labelled songs: a new output layer (K labels)
+ * on the shipped network, with an accuracy estimate by cross-validation
+ * grouped by song. Runs in a worker of its own (in Node.js, on the calling
+ * thread); the teach module is loaded on first use.
+ */
+export declare function trainModel(examples: TrainExample[], options?: TrainOptions): Promise<TrainedModel>;
 
 /** Classifies encoded audio with a shared classifier created on first use. */
 export declare function classifyFile(

@@ -7,15 +7,23 @@
 import { GenreError, asGenreError, cancelled } from './errors.js';
 import { decodeToMono } from './decode.js';
 import { defaultWasmUrl } from '../pkg/genre_classifier.js';
+import { trainWith } from './teach.js';
 
 export { GenreError } from './errors.js';
 
 // The exports are typed by index.d.ts (`@type` and `@implements` below), so
 // that `npm run types` fails when the declarations and the code disagree.
 /**
- * @import { BatchOptions, Classifier as ClassifierApi, ClassifierOptions, ClassifyOptions, FileOutcome, ProgressStage } from './index.js'
- * @import { Progress, Replies, Request } from './engine.js'
+ * @import { BatchOptions, Classifier as ClassifierOf, ClassifierOptions, ClassifyOptions, FileOutcome, ProgressStage, WindowFeaturesInput } from './index.js'
+ * @import { ModelRef, Progress, Replies, Request } from './engine.js'
  * @import { Platform } from './decode.js'
+ * @import { TeachRuntime } from './teach.js'
+ */
+
+/**
+ * The classifier as implemented: its labels are the embedded model's genres
+ * or a personal model's (index.d.ts narrows them to Genre without a model).
+ * @typedef {ClassifierOf<string>} ClassifierApi
  */
 
 /**
@@ -57,7 +65,7 @@ const MAX_DEFAULT_WORKERS = 4;
 
 /**
  * Creates a classifier; resolves once the WebAssembly module is loaded.
- * @type {typeof import('./index.js').createClassifier}
+ * @type {(options?: ClassifierOptions) => Promise<ClassifierApi>}
  */
 export async function createClassifier(options = {}) {
   /** @type {Platform} */
@@ -73,14 +81,57 @@ export async function createClassifier(options = {}) {
     const slots = workers === 0
       ? [new LocalSlot(wasmUrl, platform)]
       : Array.from({ length: workers }, () => new WorkerSlot(workerUrl, wasmUrl));
+    const model = modelRef(options.model);
     pool = new Pool(slots, workers);
-    // One worker loads the module now; the others start when there is work for them.
-    await pool.with((slot) => slot.request({ op: 'load' }, [], {}), undefined);
-    return new Classifier(pool, platform);
+    // One worker loads the module (and the model) now; the others start when there is work for them.
+    const { genres } = await pool.with((slot) => slot.request(model ? { op: 'load', model } : { op: 'load' }, [], {}), undefined);
+    return new Classifier(pool, platform, model, genres);
   } catch (err) {
     if (pool) pool.terminate();
     throw asGenreError(err);
   }
+}
+
+/** Numbers the models given as bytes: each classifier's is its own. */
+let modelCount = 0;
+
+/**
+ * The model bytes of `options.model` as a reference the engine keeps, or
+ * null for the embedded model.
+ * @param {unknown} bytes
+ * @returns {ModelRef | null}
+ */
+function modelRef(bytes) {
+  if (bytes == null) return null;
+  /** @type {Uint8Array} */
+  let copy;
+  if (bytes instanceof ArrayBuffer) copy = new Uint8Array(bytes.slice(0));
+  else if (ArrayBuffer.isView(bytes)) copy = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength).slice();
+  else {
+    throw new GenreError('model', `options.model must be the bytes of an exported model (an ArrayBuffer or Uint8Array, as trainModel returns), got ${typeof bytes}`);
+  }
+  if (copy.length === 0) throw new GenreError('model', 'options.model is empty: expected the bytes of an exported model');
+  modelCount += 1;
+  return { key: `model-${modelCount}-${Math.random().toString(36).slice(2)}`, bytes: copy };
+}
+
+/** @type {TeachRuntime} */
+const BROWSER_TEACH = {
+  createClassifier: (options) => createClassifier(options),
+  localEngine: null,
+  teachWasm: (url) => url,
+  hasWorkers: () => typeof Worker !== 'undefined',
+  teachWorker: () => new Worker(new URL('./teach-worker.js', import.meta.url), { type: 'module' }),
+  teachWasmUrl: () => new URL('../pkg/teach/genre_teach_bg.wasm', import.meta.url),
+};
+
+/**
+ * Trains a personal model on labelled songs (in a worker, with the teach
+ * module loaded on first use).
+ * @type {typeof import('./index.js').trainModel}
+ */
+export function trainModel(examples, options) {
+  return trainWith(BROWSER_TEACH, examples, options);
 }
 
 /** @type {Promise<ClassifierApi> | null} */
@@ -97,7 +148,8 @@ export async function classifyFile(input, options) {
       shared = null;
     });
   }
-  return (await shared).classifyFile(input, options);
+  // The shared classifier has the embedded model: its labels are GENRES.
+  return /** @type {Promise<import('./index.js').Classification>} */ ((await shared).classifyFile(input, options));
 }
 
 /**
@@ -131,14 +183,27 @@ class Classifier {
   #pool;
   /** @type {Platform} */
   #platform;
+  /** @type {ModelRef | null} */
+  #model;
+  /** @type {readonly string[]} */
+  #genres;
 
   /**
    * @param {Pool} pool
    * @param {Platform} platform
+   * @param {ModelRef | null} model The model given as bytes; null: the embedded one.
+   * @param {string[]} genres The model's labels.
    */
-  constructor(pool, platform) {
+  constructor(pool, platform, model, genres) {
     this.#pool = pool;
     this.#platform = platform;
+    this.#model = model;
+    this.#genres = Object.freeze([...genres]);
+  }
+
+  /** The model's labels (the genres, or a personal model's), in model order. */
+  get genres() {
+    return this.#genres;
   }
 
   /** The number of workers in the pool; 0 when it runs on the calling thread. */
@@ -172,7 +237,7 @@ class Classifier {
       const list = Array.from(files);
       if (signal && signal.aborted) throw cancelled();
       const total = list.length;
-      /** @type {FileOutcome[]} */
+      /** @type {FileOutcome<string>[]} */
       const outcomes = new Array(total);
       let next = 0;
       let done = 0;
@@ -185,7 +250,7 @@ class Classifier {
           try {
             if (next >= total || aborted()) return;
             const index = next++;
-            /** @type {FileOutcome} */
+            /** @type {FileOutcome<string>} */
             let outcome;
             try {
               const value = await this.#decodeAndClassify(slot, list[index], { signal, melColumns });
@@ -242,6 +307,31 @@ class Classifier {
     }
   }
 
+  /**
+   * The features of each analysis window of a file or of mono samples, for
+   * trainModel (the windows classification uses, at the model's window and hop).
+   * @type {ClassifierApi['windowFeatures']}
+   */
+  async windowFeatures(input, options = {}) {
+    const { onProgress, signal } = options;
+    try {
+      if (signal && signal.aborted) throw cancelled();
+      const given = samplesInput(input);
+      const copy = given ? checkedSamples(given.samples, given.sampleRate).slice() : null;
+      return await this.#pool.with(async (slot) => {
+        const { samples, sampleRate } = given && copy ? { samples: copy, sampleRate: given.sampleRate } : await this.#platform.decode(input);
+        if (signal && signal.aborted) throw cancelled();
+        /** @type {Request} */
+        const request = { op: 'windowFeatures', samples, sampleRate, ...(this.#model ? { model: this.#model } : {}) };
+        const out = await slot.request(request, [samples.buffer], { onProgress, signal });
+        report(onProgress, 1, 'done');
+        return /** @type {Replies['windowFeatures']} */ (out);
+      }, signal);
+    } catch (err) {
+      throw asGenreError(err);
+    }
+  }
+
   /** Stops the workers; later requests reject. */
   terminate() {
     this.#pool.terminate();
@@ -271,9 +361,9 @@ class Classifier {
    * @param {ClassifyOptions} options
    */
   async #classify(slot, samples, sampleRate, { onProgress, signal, melColumns = 0 }) {
-    /** @satisfies {Request} */
-    const request = { op: 'classify', samples, sampleRate, melColumns };
-    const result = await slot.request(request, [samples.buffer], { onProgress, signal });
+    /** @type {Request} */
+    const request = { op: 'classify', samples, sampleRate, melColumns, ...(this.#model ? { model: this.#model } : {}) };
+    const result = /** @type {Replies['classify']} */ (await slot.request(request, [samples.buffer], { onProgress, signal }));
     report(onProgress, 1, 'done');
     return result;
   }
@@ -410,6 +500,18 @@ function checkedSamples(samples, sampleRate) {
     return Float32Array.from(/** @type {ArrayLike<number>} */ (samples));
   }
   throw new GenreError('empty', 'no samples were given: expected a Float32Array of mono samples');
+}
+
+/**
+ * The `{ samples, sampleRate }` of a windowFeatures input given as samples, or null for encoded audio.
+ * @param {WindowFeaturesInput} input
+ * @returns {{ samples: Float32Array, sampleRate: number } | null}
+ */
+function samplesInput(input) {
+  if (input === null || typeof input !== 'object' || input instanceof ArrayBuffer || ArrayBuffer.isView(input) || input instanceof URL) return null;
+  if (typeof Blob !== 'undefined' && input instanceof Blob) return null;
+  if ('samples' in input) return /** @type {{ samples: Float32Array, sampleRate: number }} */ (input);
+  return null;
 }
 
 /**

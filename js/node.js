@@ -13,6 +13,7 @@ import { cwd } from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createClassifier as createWith, GENRES, GenreError } from './index.js';
 import { asGenreError } from './errors.js';
+import { trainWith } from './teach.js';
 import { decodeWav } from './wav.js';
 
 export { GENRES, GenreError };
@@ -20,6 +21,7 @@ export { GENRES, GenreError };
 /**
  * @import { Classifier, ClassifierOptions } from './index.js'
  * @import { Platform } from './decode.js'
+ * @import { TeachRuntime } from './teach.js'
  */
 
 /** The options key under which index.js takes a platform. */
@@ -43,7 +45,7 @@ const NODE = {
 
 /**
  * Creates a classifier on the calling thread; resolves once the module is loaded.
- * @type {typeof import('./index.js').createClassifier}
+ * @type {(options?: ClassifierOptions) => Promise<Classifier<string>>}
  */
 export function createClassifier(options = {}) {
   /** @type {(url: string | URL | undefined) => string | URL | undefined} */
@@ -53,7 +55,35 @@ export function createClassifier(options = {}) {
   return createWith(/** @type {ClassifierOptions} */ ({ ...withPaths, [PLATFORM]: NODE }));
 }
 
-/** @type {Promise<Classifier> | null} */
+/** @type {TeachRuntime} */
+const NODE_TEACH = {
+  createClassifier: (options) => createClassifier(options),
+  localEngine: () => import('./teach-engine.js'),
+  hasWorkers: () => false,
+  teachWorker: () => {
+    throw new GenreError('internal', 'Node.js trains on the calling thread');
+  },
+  teachWasmUrl: () => new URL('../pkg/teach/genre_teach_bg.wasm', import.meta.url),
+  async teachWasm(url) {
+    if (!url.startsWith('file:')) return url;
+    try {
+      return await readFile(new URL(url));
+    } catch (/** @type {any} */ err) {
+      throw new GenreError('model', `could not read the teach module ${fileURLToPath(url)}: ${err && err.message}`);
+    }
+  },
+};
+
+/**
+ * Trains a personal model on labelled songs, on the calling thread (abort
+ * from within onProgress, or before the call, to stop it).
+ * @type {typeof import('./index.js').trainModel}
+ */
+export function trainModel(examples, options) {
+  return trainWith(NODE_TEACH, examples, options);
+}
+
+/** @type {Promise<Classifier<string>> | null} */
 let shared = null;
 
 /**
@@ -67,7 +97,8 @@ export async function classifyFile(input, options) {
       shared = null;
     });
   }
-  return (await shared).classifyFile(input, options);
+  // The shared classifier has the embedded model: its labels are GENRES.
+  return /** @type {Promise<import('./index.js').Classification>} */ ((await shared).classifyFile(input, options));
 }
 
 /**

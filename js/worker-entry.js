@@ -1,7 +1,7 @@
 // Module worker: runs the WebAssembly core off the main thread. The source of
 // js/worker.js, which scripts/build.mjs bundles from this file (with the
 // engine and the glue) into one file without imports.
-// Messages in:  { id, op, samples, sampleRate, melColumns, wasmUrl }
+// Messages in:  { id, op, samples, sampleRate, melColumns, model, wasmUrl }
 // Messages out: { id, type: "progress", fraction, stage }
 //               { id, type: "result", value } | { id, type: "error", error: { code, message } }
 
@@ -33,6 +33,7 @@ self.onmessage = async (event) => {
  */
 function transferables(value) {
   if (value instanceof Float32Array) return [value.buffer];
-  if (value && value.mel && value.mel.db instanceof Float32Array) return [value.mel.db.buffer];
+  if (value && 'features' in value && value.features instanceof Float32Array) return [value.features.buffer];
+  if (value && 'mel' in value && value.mel && value.mel.db instanceof Float32Array) return [value.mel.db.buffer];
   return [];
 }

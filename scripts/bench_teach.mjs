@@ -1,117 +1,105 @@
-// Times training a personal model on the page (3 labels x 8 songs of the
-// shared GTZAN clips, the Teach panel's defaults) in headless Chromium, and
-// weighs what the Teach panel adds to the download: everything fetched
-// from opening the panel to the end of a training, against the
-// classify-only first visit. Writes the "Teach panel" section of
-// BENCHMARKS.md.
-// Usage: npm run build && node scripts/bench_teach.mjs [runs]   (default 3)
+// Times the training of a personal model, 3 labels x 8 songs of the shared
+// clips (blues, classical, metal: the first 8 clips of each), natively
+// (`genre-train teach`, the training core built for this machine, one
+// thread) and in WebAssembly in Node.js (trainModel: the teach module),
+// alternating, in the same run, in both modes; and the analysis of the 24
+// songs (windowFeatures in Node.js). Writes the "Training a personal model"
+// section of BENCHMARKS.md.
+// Usage: npm run build && cargo build --release -p genre-train && node scripts/bench_teach.mjs [runs]
 
-import { cpus, loadavg } from 'node:os';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { ROOT } from './build.mjs';
 import { writeSection } from './report.mjs';
-import { serve } from './serve.mjs';
-import { addLabelsAndSongs, openTeach, teachSplit, trainOnPage } from './teach_page.mjs';
+import { createClassifier, trainModel } from '../js/node.js';
 
-const RUNS = Number(process.argv[2] || 3);
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'];
-const GTZAN = resolve(ROOT, '..', 'shared', 'data', 'gtzan-subset');
-const LABELS = ['classical', 'country', 'metal'];
+const GENRES_DIR = join(ROOT, '..', 'shared', 'data', 'gtzan-subset', 'genres');
+const LABELS = ['blues', 'classical', 'metal'];
+const SONGS = 8;
+const runs = Number(process.argv[2] || 3);
 
-const kb = (n) => (n / 1024).toFixed(1);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-/** Raw and gzipped (level 9) bytes of files served from the repository, by URL path. */
-function weigh(paths) {
-  let raw = 0;
-  let gz = 0;
-  const rows = [];
-  for (const p of [...paths].sort()) {
-    const file = join(ROOT, p.endsWith('/') ? `${p}index.html` : p);
-    const data = readFileSync(file);
-    const z = gzipSync(data, { level: 9 }).length;
-    raw += data.length;
-    gz += z;
-    rows.push({ path: p, raw: data.length, gz: z });
+/** The song-set file of `genre-train teach` (SongSet::to_bytes in crates/trainer/src/songs.rs). */
+function songSetFile(examples) {
+  const labels = [...new Set(examples.map((e) => e.label))];
+  const parts = [Buffer.from('GENRESNG', 'latin1')];
+  const u32 = (v) => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(v);
+    parts.push(b);
+  };
+  u32(labels.length);
+  for (const l of labels) {
+    const b = Buffer.from(l, 'utf8');
+    u32(b.length);
+    parts.push(b);
   }
-  return { raw, gz, rows };
+  u32(examples.length);
+  for (const e of examples) {
+    u32(labels.indexOf(e.label));
+    u32(e.features.windows);
+  }
+  for (const e of examples) parts.push(Buffer.from(e.features.features.buffer, e.features.features.byteOffset, e.features.features.byteLength));
+  return Buffer.concat(parts);
 }
 
-const split = teachSplit(GTZAN, LABELS);
-const server = await serve({ port: 0 });
-const origin = `http://127.0.0.1:${server.address().port}`;
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-const times = [];
-const loads = [];
-let first = null;
-let teach = null;
-let version = '';
+const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+
+const classifier = await createClassifier();
+const t0 = performance.now();
+const examples = [];
+for (const label of LABELS) {
+  const files = readdirSync(join(GENRES_DIR, label)).filter((f) => f.endsWith('.flac')).sort().slice(0, SONGS);
+  for (const f of files) examples.push({ label, features: await classifier.windowFeatures(join(GENRES_DIR, label, f)) });
+}
+const analyseS = (performance.now() - t0) / 1000;
+const windows = examples.reduce((n, e) => n + e.features.windows, 0);
+classifier.terminate();
+
+const dir = mkdtempSync(join(tmpdir(), 'genre-bench-teach-'));
+const songs = join(dir, 'songs.bin');
+writeFileSync(songs, songSetFile(examples));
+const cli = join(ROOT, 'target', 'release', 'genre-train');
+// Load the teach module once, outside the timings.
+await trainModel(examples.slice(0, 2).map((e, i) => ({ ...e, label: `l${i}` })), { seed: 1 });
+
+const rows = [];
 try {
-  version = browser.version();
-  for (let run = 0; run < RUNS; run++) {
-    const context = await browser.newContext();
-    /** @type {Set<string>} */
-    let paths = new Set();
-    context.on('request', (r) => {
-      if (r.serviceWorker()) return;
-      const url = new URL(r.url());
-      if (url.origin === origin) paths.add(url.pathname);
-    });
-    const page = await context.newPage();
-    await page.goto(`${origin}/www/`);
-    await page.waitForSelector('#engine-status[data-state="ready"]', { timeout: 120_000 });
-    const visit = paths;
-    paths = new Set();
-    await openTeach(page);
-    await addLabelsAndSongs(page, split);
-    // Audio files are the user's, not the page's download.
-    const teachOnly = new Set([...paths].filter((p) => !p.endsWith('.flac')));
-    paths = new Set();
-    const { seconds } = await trainOnPage(page);
-    for (const p of paths) teachOnly.add(p);
-    times.push(seconds);
-    loads.push(loadavg()[0]);
-    console.log(`run ${run + 1}: ${seconds.toFixed(1)} s`);
-    if (!first) {
-      first = weigh([...visit].filter((p) => !p.endsWith('/')).concat(visit.has('/www/') ? ['/www/index.html'] : []));
-      teach = weigh([...teachOnly].filter((p) => !visit.has(p)));
+  for (const mode of ['frozen', 'fine-tune']) {
+    const native = [];
+    const wasm = [];
+    let estimate = null;
+    for (let r = 0; r < runs; r++) {
+      const out = JSON.parse(execFileSync(cli, ['teach', songs, join(dir, 'model'), '--seed', '1', '--mode', mode], { encoding: 'utf8', env: { ...process.env, RAYON_NUM_THREADS: '1' } }));
+      native.push(out.seconds);
+      const t = performance.now();
+      const trained = await trainModel(examples, { seed: 1, mode });
+      wasm.push((performance.now() - t) / 1000);
+      estimate = trained.estimate;
     }
-    await context.close();
+    rows.push({ mode, native: median(native), wasm: median(wasm), estimate });
+    console.log(`${mode}: native ${native.map((s) => s.toFixed(2)).join(', ')} s; wasm ${wasm.map((s) => s.toFixed(2)).join(', ')} s`);
   }
 } finally {
-  await browser.close();
-  server.close();
+  rmSync(dir, { recursive: true, force: true });
 }
 
+const pct = (v) => `${(100 * v).toFixed(1)}%`;
 const body = `
-Measured by \`node scripts/bench_teach.mjs ${RUNS}\` after \`npm run build\`, headless
-Chromium ${version} (\`--disable-gpu\`), ${cpus().length} logical CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}),
-load average (1 min) ${median(loads).toFixed(1)} median over the runs (the machine is shared: compare ratios).
-Each run: a fresh profile; the Teach panel opened; labels ${LABELS.join(', ')} made; 8 songs of the shared
-GTZAN clips picked for each (\`scripts/teach_page.mjs\`: the same split as the end-to-end test) and analysed
-as they are added; then **Train** with the panel's defaults, timed in the page from the button to the model
-kept in IndexedDB (training in the worker, the grouped cross-validation estimate included).
+Measured by \`node scripts/bench_teach.mjs ${runs}\` (median of ${runs} alternating runs;
+${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} at the end; timings on a shared
+machine vary: compare the ratios of one run). 3 labels x 8 songs (the first 8
+shared GTZAN clips of blues, classical and metal, ${windows} analysis windows of
+3 s): the training of \`trainModel\` (the estimate's cross-validation, 5 folds,
+then the final model), natively (\`genre-train teach\`, the same core, one thread)
+and in WebAssembly in Node.js (the teach module on the calling thread, as in a
+browser's worker). Analysing the 24 songs first (decoding the FLAC files and
+\`windowFeatures\`, Node.js) took ${analyseS.toFixed(1)} s.
 
-| Training, 3 labels x 8 songs (${RUNS} runs) | Seconds |
-|---|---:|
-| median | ${median(times).toFixed(1)} |
-| fastest | ${Math.min(...times).toFixed(1)} |
-| slowest | ${Math.max(...times).toFixed(1)} |
-
-What the page downloads (gzip level 9; 1 KB = 1024 bytes): the classify-only first visit (page to
-classifier ready), and what the Teach panel adds when it is opened and trains (its scripts and the
-training module, fetched only then; the songs are the user's and not counted).
-
-| Download | Files | Raw (KB) | Gzipped (KB) |
-|---|---:|---:|---:|
-| First visit, classify only | ${first.rows.length} | ${kb(first.raw)} | ${kb(first.gz)} |
-| Teach panel, added | ${teach.rows.length} | ${kb(teach.raw)} | ${kb(teach.gz)} |
-
-Teach panel files: ${teach.rows.map((r) => `\`${r.path}\` (${kb(r.gz)} KB)`).join(', ')}.
+| mode | native (s) | WebAssembly, Node.js (s) | WebAssembly / native | estimate (balanced accuracy) |
+|---|---:|---:|---:|---:|
+${rows.map((r) => `| ${r.mode} | ${r.native.toFixed(2)} | ${r.wasm.toFixed(2)} | ${(r.wasm / r.native).toFixed(1)} | ${r.estimate && r.estimate.available ? pct(r.estimate.balancedAccuracy) : '-'} |`).join('\n')}
 `;
-writeSection('Teach panel', body);
-console.log(`training median ${median(times).toFixed(1)} s; first visit ${kb(first.gz)} KB gz; teach adds ${kb(teach.gz)} KB gz`);
+writeSection('Training a personal model', body);

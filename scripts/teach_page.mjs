@@ -1,6 +1,6 @@
 // Teaching the page its own labels, as a person would, for the Teach
 // panel's end-to-end test (tests/e2e/teach.test.mjs) and its benchmark
-// (scripts/bench_teach.mjs): which shared clips train and which are held
+// (scripts/bench_teach_page.mjs): which shared clips train and which are held
 // out, and the steps through the panel (labels, songs, training).
 
 import { readFileSync, readdirSync } from 'node:fs';

@@ -64,6 +64,10 @@ pub enum Error {
     },
     /// A computation that cannot fail on valid sizes failed (a bug).
     Internal { what: &'static str },
+    /// Training examples a personal model cannot be trained on: too few or
+    /// too many labels, a label without songs, features that are not
+    /// finite or not whole windows of 498, an unknown training mode.
+    Training { reason: String },
 }
 
 impl fmt::Display for Error {
@@ -143,6 +147,7 @@ impl fmt::Display for Error {
                 write!(f, "invalid parameter {name}: {reason}")
             }
             Error::Internal { what } => write!(f, "internal error in {what}"),
+            Error::Training { reason } => write!(f, "cannot train on these examples: {reason}"),
         }
     }
 }
@@ -171,6 +176,7 @@ impl Error {
             Error::InvalidModel { .. } | Error::ModelVersion { .. } | Error::NoModel => "model",
             Error::NoMusic { .. } => "no-music",
             Error::Cancelled => "cancelled",
+            Error::Training { .. } => "training",
         }
     }
 }
@@ -200,5 +206,9 @@ mod tests {
         // stays within the JavaScript contract.
         assert_eq!(Error::TooLong { max_seconds: 60.0 }.code(), "decode");
         assert_eq!(Error::NoMusic { rms_dbfs: -120.0 }.code(), "no-music");
+        let training = Error::Training {
+            reason: "one label".into(),
+        };
+        assert_eq!(training.code(), "training");
     }
 }

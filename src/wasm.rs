@@ -91,10 +91,103 @@ pub fn classify_js(
     #[wasm_bindgen(js_name = onProgress)] on_progress: Option<js_sys::Function>,
     #[wasm_bindgen(js_name = melColumns)] mel_columns: Option<f64>,
 ) -> Result<JsValue, JsValue> {
-    let signal = crate::Signal::new(samples, sample_rate(rate)?)?;
-    let model = crate::Model::embedded()?;
-    let mut thrown = None;
-    let mut progress = |done: usize, total: usize| match &on_progress {
+    classify_with(
+        crate::Model::embedded()?,
+        samples,
+        rate,
+        on_progress,
+        mel_columns,
+    )
+}
+
+/// The analysis windows' features of mono `samples` at `sampleRate` Hz,
+/// with the embedded model's window and hop: see [`JsModel::window_features`].
+#[wasm_bindgen(js_name = windowFeatures)]
+pub fn window_features_js(
+    samples: &[f32],
+    #[wasm_bindgen(js_name = sampleRate)] rate: f64,
+    #[wasm_bindgen(js_name = onProgress)] on_progress: Option<js_sys::Function>,
+) -> Result<JsValue, JsValue> {
+    window_features_with(crate::Model::embedded()?, samples, rate, on_progress)
+}
+
+/// A model loaded once from its file's bytes (a personal model, or any
+/// model file), held by JavaScript and used for many calls.
+#[wasm_bindgen(js_name = Model)]
+pub struct JsModel {
+    model: crate::Model,
+}
+
+#[wasm_bindgen(js_class = Model)]
+impl JsModel {
+    /// Decodes and validates a model file; throws a `GenreError` with code
+    /// `"model"` when the bytes are not a valid model of this format.
+    #[wasm_bindgen(constructor)]
+    pub fn new(bytes: &[u8]) -> Result<JsModel, JsValue> {
+        Ok(JsModel {
+            model: crate::Model::from_bytes(bytes)?,
+        })
+    }
+
+    /// The embedded model.
+    pub fn embedded() -> Result<JsModel, JsValue> {
+        Ok(JsModel {
+            model: crate::Model::embedded()?.clone(),
+        })
+    }
+
+    /// The output classes (genres or a personal model's labels), in order.
+    #[wasm_bindgen(getter)]
+    pub fn genres(&self) -> Vec<String> {
+        self.model.genres().to_vec()
+    }
+
+    /// Length of an analysis window, in seconds.
+    #[wasm_bindgen(getter, js_name = windowS)]
+    pub fn window_s(&self) -> f32 {
+        self.model.window_s()
+    }
+
+    /// Hop between analysis windows, in seconds.
+    #[wasm_bindgen(getter, js_name = hopS)]
+    pub fn hop_s(&self) -> f32 {
+        self.model.hop_s()
+    }
+
+    /// Classifies mono `samples` with this model, as the free `classify`.
+    pub fn classify(
+        &self,
+        samples: &[f32],
+        #[wasm_bindgen(js_name = sampleRate)] rate: f64,
+        #[wasm_bindgen(js_name = onProgress)] on_progress: Option<js_sys::Function>,
+        #[wasm_bindgen(js_name = melColumns)] mel_columns: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
+        classify_with(&self.model, samples, rate, on_progress, mel_columns)
+    }
+
+    /// The 498 raw features of each analysis window of mono `samples` at
+    /// `sampleRate` Hz (the windows `classify` uses, at this model's window
+    /// and hop): `{ windows, features: Float32Array (windows x 498, row
+    /// after row), windowS, hopS }`. Silence throws `"no-music"`, as in
+    /// classification; `onProgress` as in `classify`.
+    #[wasm_bindgen(js_name = windowFeatures)]
+    pub fn window_features(
+        &self,
+        samples: &[f32],
+        #[wasm_bindgen(js_name = sampleRate)] rate: f64,
+        #[wasm_bindgen(js_name = onProgress)] on_progress: Option<js_sys::Function>,
+    ) -> Result<JsValue, JsValue> {
+        window_features_with(&self.model, samples, rate, on_progress)
+    }
+}
+
+/// A progress callback over `onProgress(done, total)`: `false` from it
+/// cancels; what it throws is kept in `thrown`.
+fn progress_of<'a>(
+    on_progress: &'a Option<js_sys::Function>,
+    thrown: &'a mut Option<JsValue>,
+) -> impl FnMut(usize, usize) -> bool + 'a {
+    move |done: usize, total: usize| match on_progress {
         None => true,
         Some(f) => match f.call2(
             &JsValue::NULL,
@@ -103,12 +196,23 @@ pub fn classify_js(
         ) {
             Ok(v) => v.as_bool() != Some(false),
             Err(e) => {
-                thrown = Some(e);
+                *thrown = Some(e);
                 false
             }
         },
-    };
-    let result = model.classify_signal(&signal, &mut progress);
+    }
+}
+
+fn classify_with(
+    model: &crate::Model,
+    samples: &[f32],
+    rate: f64,
+    on_progress: Option<js_sys::Function>,
+    mel_columns: Option<f64>,
+) -> Result<JsValue, JsValue> {
+    let signal = crate::Signal::new(samples, sample_rate(rate)?)?;
+    let mut thrown = None;
+    let result = model.classify_signal(&signal, &mut progress_of(&on_progress, &mut thrown));
     if let Some(e) = thrown {
         return Err(e);
     }
@@ -119,6 +223,30 @@ pub fn classify_js(
         js_sys::Reflect::set(&out, &JsValue::from_str("mel"), &mel_to_js(&image)?)?;
     }
     Ok(out)
+}
+
+fn window_features_with(
+    model: &crate::Model,
+    samples: &[f32],
+    rate: f64,
+    on_progress: Option<js_sys::Function>,
+) -> Result<JsValue, JsValue> {
+    let signal = crate::Signal::new(samples, sample_rate(rate)?)?;
+    let mut thrown = None;
+    let rows = model.window_features(&signal, &mut progress_of(&on_progress, &mut thrown));
+    if let Some(e) = thrown {
+        return Err(e);
+    }
+    let rows = rows?;
+    let flat: Vec<f32> = rows.iter().flatten().copied().collect();
+    let out = js_sys::Object::new();
+    let set =
+        |key: &str, value: JsValue| js_sys::Reflect::set(&out, &JsValue::from_str(key), &value);
+    set("windows", (rows.len() as f64).into())?;
+    set("features", js_sys::Float32Array::from(&flat[..]).into())?;
+    set("windowS", model.window_s().into())?;
+    set("hopS", model.hop_s().into())?;
+    Ok(out.into())
 }
 
 /// Mel spectrogram of mono `samples` at `sampleRate` Hz in dB, for display:

@@ -4,8 +4,8 @@ import { el } from './format.js';
 
 /**
  * @import { GenreErrorCode } from '../js/index.js'
- * @typedef {GenreErrorCode | 'training' | 'permission' | 'no-device' | 'unsupported'} PageErrorCode
- *   The classifier's codes (with training's), and the microphone's.
+ * @typedef {GenreErrorCode | 'permission' | 'no-device' | 'unsupported'} PageErrorCode
+ *   The classifier's codes and the microphone's.
  * @typedef {{ code: string, headline: string, hint: string, detail: string }} Explained
  */
 
@@ -20,7 +20,7 @@ const HEADLINES = {
   cancelled: 'Cancelled.',
   model: 'The classifier model could not be loaded.',
   internal: 'Something went wrong inside the classifier.',
-  training: 'The model could not be trained on these songs.',
+  training: 'A model could not be trained on these songs.',
   permission: 'Microphone access was denied.',
   'no-device': 'No microphone was found.',
   unsupported: 'This browser cannot do that.',
@@ -36,7 +36,7 @@ const HINTS = {
   'no-music': 'The recording is silent or holds only a constant offset. Check the file, or the input level of the recording.',
   model: 'Reload the page. If it keeps failing, this build may lack a usable model, or this browser may not support WebAssembly.',
   internal: 'Reload the page and try again.',
-  training: 'Check that every label has songs, and that no song is under two labels.',
+  training: 'Give every label at least one song (2 to 20 labels), each song a single label.',
   permission: 'Allow microphone access for this page in the browser’s site settings, then press Start listening again.',
   'no-device': 'Connect a microphone and try again.',
 };

@@ -155,6 +155,35 @@ impl Model {
         Ok(self.summarize(&sum, windows, signal.duration(), signal.input_rate(), false))
     }
 
+    /// The 498 raw features of each analysis window of a checked, resampled
+    /// [`Signal`]: the windows [`Model::classify_signal`] classifies
+    /// ([`window_ranges`] with this model's window and hop), one row after
+    /// another, as a personal model is trained on them. Rejects what
+    /// classification rejects (silence: [`Error::NoMusic`]); `progress` as
+    /// in [`classify_with_progress`].
+    pub fn window_features(
+        &self,
+        signal: &Signal,
+        progress: &mut dyn FnMut(usize, usize) -> bool,
+    ) -> Result<Vec<[f32; crate::N_FEATURES]>, Error> {
+        let y = signal.samples();
+        check_level(signal.ac_rms())?;
+        let (window, hop) = window_samples(self.window_s(), self.hop_s());
+        let ranges = window_ranges(y.len(), window, hop);
+        let total = ranges.len();
+        if !progress(0, total) {
+            return Err(Error::Cancelled);
+        }
+        let mut rows = Vec::with_capacity(total);
+        for (i, r) in ranges.into_iter().enumerate() {
+            rows.push(extract(&y[r])?);
+            if !progress(i + 1, total) {
+                return Err(Error::Cancelled);
+            }
+        }
+        Ok(rows)
+    }
+
     /// The result of the window `y` starting at sample `start` (at
     /// [`SAMPLE_RATE`]); adds its probabilities to `sum`.
     fn classify_window(&self, y: &[f32], start: usize, sum: &mut [f64]) -> Result<Window, Error> {
@@ -283,6 +312,30 @@ mod tests {
                 .windows(2)
                 .all(|p| p[1].start <= p[0].end && p[1].start > p[0].start));
         }
+    }
+
+    #[test]
+    fn window_features_are_the_classified_windows() {
+        let m = test_model(11, 24, 2.0, 1.0);
+        let y = signal(5.3, SAMPLE_RATE);
+        let signal = Signal::new(&y, SAMPLE_RATE).unwrap();
+        let rows = m.window_features(&signal, &mut |_, _| true).unwrap();
+        let c = m.classify(&y, SAMPLE_RATE).unwrap();
+        assert_eq!(rows.len(), c.windows.len());
+        for (row, w) in rows.iter().zip(&c.windows) {
+            assert_eq!(m.predict(row), w.probabilities);
+        }
+        // Silence is rejected as in classification; a stop cancels.
+        let silence = vec![0.0; 4 * SAMPLE_RATE as usize];
+        let quiet = Signal::new(&silence, SAMPLE_RATE).unwrap();
+        assert!(matches!(
+            m.window_features(&quiet, &mut |_, _| true),
+            Err(Error::NoMusic { .. })
+        ));
+        assert_eq!(
+            m.window_features(&signal, &mut |done, _| done < 2),
+            Err(Error::Cancelled)
+        );
     }
 
     #[test]

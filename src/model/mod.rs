@@ -241,6 +241,14 @@ impl Model {
     pub fn input_transform(&self) -> InputTransform {
         self.input
     }
+    /// Per-feature mean of the standardisation.
+    pub fn mean(&self) -> &Array1<f32> {
+        &self.mean
+    }
+    /// Per-feature standard deviation of the standardisation.
+    pub fn std(&self) -> &Array1<f32> {
+        &self.std
+    }
     /// Calibration temperature (logits are divided by it).
     pub fn temperature(&self) -> f32 {
         self.temperature
@@ -261,7 +269,7 @@ impl Model {
 
     /// Standardised network input of one raw feature vector: the input
     /// transform, then the standardisation, clamped to [`MAX_STANDARDISED`].
-    fn network_input(&self, features: &[f32; N_FEATURES]) -> Array1<f32> {
+    pub fn network_input(&self, features: &[f32; N_FEATURES]) -> Array1<f32> {
         let mut x = *features;
         self.input.apply(&mut x);
         ((&ndarray::ArrayView1::from(&x[..]) - &self.mean) / &self.std).mapv(clamp_standardised)

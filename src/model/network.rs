@@ -18,6 +18,14 @@ impl Dense {
     pub fn outputs(&self) -> usize {
         self.weights.nrows()
     }
+    /// The weights, `[outputs, inputs]`.
+    pub fn weights(&self) -> &Array2<f32> {
+        &self.weights
+    }
+    /// The biases, one per output.
+    pub fn bias(&self) -> &Array1<f32> {
+        &self.bias
+    }
 }
 
 /// Logits of a batch of standardised inputs (one row each): ReLU after every

@@ -10,7 +10,7 @@
  * The package's exports (values; the rest of index.d.ts is types).
  * @type {Record<keyof typeof import('../../js/index.js'), true>}
  */
-export const EXPORTS = { GENRES: true, GenreError: true, createClassifier: true, classifyFile: true };
+export const EXPORTS = { GENRES: true, GenreError: true, createClassifier: true, classifyFile: true, trainModel: true };
 
 /**
  * A result with every field, the optional `mel` included.
@@ -42,4 +42,5 @@ export const ERROR_CODES = {
   cancelled: true,
   model: true,
   internal: true,
+  training: true,
 };

@@ -244,7 +244,7 @@ before(async () => {
 
   const packed = JSON.parse(sh('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], ROOT));
   const files = packed[0].files.map((f) => f.path);
-  for (const f of ['js/index.js', 'js/index.d.ts', 'js/worker.js', 'js/node.js', 'js/wav.js', 'pkg/genre_classifier.js', 'pkg/genre_classifier_bg.wasm', 'pkg/decoder/genre_decoder.js', 'pkg/decoder/genre_decoder_bg.wasm']) {
+  for (const f of ['js/index.js', 'js/index.d.ts', 'js/worker.js', 'js/node.js', 'js/wav.js', 'pkg/genre_classifier.js', 'pkg/genre_classifier_bg.wasm', 'pkg/decoder/genre_decoder.js', 'pkg/decoder/genre_decoder_bg.wasm', 'js/teach.js', 'js/teach-engine.js', 'js/teach-worker.js', 'pkg/teach/genre_teach.js', 'pkg/teach/genre_teach_bg.wasm']) {
     assert.ok(files.includes(f), `tarball lacks ${f}`);
   }
   assert.ok(!files.some((f) => /^(src|tests|types)\/|^tsconfig|worker-entry/.test(f)), `tarball holds sources, tests or type-check files: ${files}`);

@@ -4,9 +4,8 @@
 use crate::metrics::{argmax, probs_at};
 
 /// A track is reported as confidently classified when its calibrated top
-/// probability is at least this: the model rates its answer at least as
-/// likely right as wrong.
-pub const CONFIDENCE_THRESHOLD: f32 = 0.5;
+/// probability is at least this (defined with the network's export).
+pub use genre_trainer::net::CONFIDENCE_THRESHOLD;
 
 /// Temperatures the fit chooses from: 0.2 to 10, evenly spaced in log.
 fn grid() -> impl Iterator<Item = f32> {

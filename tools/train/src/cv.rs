@@ -4,7 +4,7 @@
 use genre_classifier::layout::N_FEATURES;
 use genre_classifier::model::{InputTransform, Precision};
 use genre_classifier::Model;
-use ndarray::{Array1, Array2, Axis};
+use ndarray::Array2;
 use rayon::prelude::*;
 
 use crate::augment::Kind;
@@ -12,8 +12,12 @@ use crate::data::{n_windows, ClipFeatures, WindowSpec};
 use crate::folds::grouped;
 use crate::knn;
 use crate::metrics::{argmax, probs_at, Confusion};
-use crate::net::{Hyper, Mlp, WIDTHS};
+use crate::net::{Hyper, Mlp};
 use crate::rng::Rng;
+use genre_trainer::standardise::{class_weights, standardiser, transform_rows, Standardiser};
+
+/// Widths of the layers, input first.
+pub const WIDTHS: [usize; 4] = [N_FEATURES, 300, 200, 10];
 
 /// Folds of the inner cross-validation that selects the settings.
 pub const INNER_FOLDS: usize = 3;
@@ -126,76 +130,30 @@ impl Corpus {
     }
 }
 
-/// Rows of `x` through the input transform, in place.
-pub fn transform_rows(x: &mut Array2<f32>, input: InputTransform) {
-    let mut v = [0.0f32; N_FEATURES];
-    for mut row in x.rows_mut() {
-        for (d, s) in v.iter_mut().zip(row.iter()) {
-            *d = *s;
-        }
-        input.apply(&mut v);
-        for (d, s) in row.iter_mut().zip(&v) {
-            *d = *s;
-        }
-    }
-}
-
-/// Per-feature mean and standard deviation (population); a constant
-/// feature gets a deviation of 1 so it standardises to 0.
-pub fn standardiser(x: &Array2<f32>) -> (Array1<f32>, Array1<f32>) {
-    let xd = x.mapv(|v| v as f64);
-    let mean = xd.mean_axis(Axis(0)).expect("rows");
-    let std = xd.std_axis(Axis(0), 0.0);
-    let std = std.mapv(|s| {
-        if s.is_finite() && s > 1e-12 {
-            s as f32
-        } else {
-            1.0
-        }
-    });
-    (mean.mapv(|m| m as f32), std)
-}
-
-/// Inverse class frequency over `labels`, scaled to average 1 per example.
-pub fn class_weights(labels: &[usize], classes: usize) -> Vec<f32> {
-    let mut n = vec![0usize; classes];
-    for &l in labels {
-        n[l] += 1;
-    }
-    let present = n.iter().filter(|&&c| c > 0).count().max(1);
-    n.iter()
-        .map(|&c| {
-            if c == 0 {
-                0.0
-            } else {
-                labels.len() as f32 / (present * c) as f32
-            }
-        })
-        .collect()
-}
-
 /// Trains the network on `clips` (and their augmented copies) with
 /// candidate `cand` and returns it as a validated core model, temperature
 /// 1, so that evaluation runs the product's own inference.
 pub fn train_model(corpus: &Corpus, clips: &[usize], cand: Candidate, seed: u64) -> Model {
     let (mut x, y) = corpus.stack(cand.spec, clips, cand.augment);
     transform_rows(&mut x, cand.input);
-    let (mean, std) = standardiser(&x);
-    let xs = ((&x - &mean) / &std).as_standard_layout().to_owned();
+    let standardiser = Standardiser::fit(&x);
+    let xs = standardiser.apply(&x);
     // Class weights count clips, not windows: every clip has its copies.
     let weights = class_weights(&corpus.labels_of(clips), corpus.classes);
+    let row_weights: Vec<f32> = y.iter().map(|&l| weights[l]).collect();
     let mut rng = Rng::new(seed);
     let mut mlp = Mlp::init(&WIDTHS, &mut rng).expect("init");
-    mlp.train(&xs, &y, &weights, cand.hyper, &mut rng)
+    mlp.train(&xs, &y, &row_weights, cand.hyper, &mut rng, &mut |_| true)
         .expect("training");
     let spec = corpus.specs[cand.spec];
+    let labels: Vec<String> = crate::data::GENRES.iter().map(|g| g.to_string()).collect();
     let file = mlp
         .export(
-            &mean,
-            &std,
+            &standardiser,
             cand.input,
             spec.window_s,
             spec.hop_s,
+            &labels,
             Precision::F32,
         )
         .expect("export");

@@ -12,6 +12,11 @@
 //! (secondary), calibrates the probabilities, writes `model/REPORT.md`,
 //! then trains the final model on all clips and writes
 //! `model/genre.postcard`. Needs `lame` on the PATH for the MP3 copies.
+//!
+//! `genre-train personal [DATA_DIR ...]` evaluates personal models (frozen
+//! against fine-tuned hidden layers) and writes `model/PERSONAL.md`;
+//! `genre-train teach SONGS MODEL [--seed N] [--mode M]` trains a personal
+//! model on a song-set file natively (the same core as the teach module).
 
 mod augment;
 mod calibrate;
@@ -20,9 +25,12 @@ mod data;
 mod folds;
 mod knn;
 mod metrics;
-mod net;
+mod personal;
 mod report;
-mod rng;
+mod teach_file;
+
+// The training core, shared with the genre-teach WebAssembly module.
+use genre_trainer::{net, rng};
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -220,39 +228,13 @@ fn ablations(base: Candidate, steps: usize) -> Vec<(String, Candidate)> {
     v
 }
 
-fn run() -> Result<(), String> {
-    let started = Instant::now();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut dirs = Vec::new();
-    let mut steps = DEFAULT_STEPS;
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        if a == "--steps" {
-            steps = args
-                .next()
-                .and_then(|s| s.parse().ok())
-                .filter(|&s| s > 0)
-                .ok_or("--steps needs a positive number")?;
-        } else {
-            dirs.push(PathBuf::from(a));
-        }
-    }
-    if dirs.is_empty() {
-        dirs = ["gtzan-subset", "emotify"]
-            .iter()
-            .map(|d| repo.join("../shared/data").join(d))
-            .collect();
-    }
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build_global()
-        .map_err(|e| e.to_string())?;
-    // Each training runs on one thread (candle reads this variable), so
-    // results do not depend on the machine; jobs run in parallel instead.
-    std::env::set_var("RAYON_NUM_THREADS", "1");
-
-    let clips = data::list_clips(&dirs)?;
+/// The clips of `dirs` and their window features (from the cache under
+/// `target/` when there), and the seconds it took.
+pub fn load_corpus(
+    dirs: &[PathBuf],
+    repo: &Path,
+) -> Result<(Vec<data::Clip>, Corpus, f64), String> {
+    let clips = data::list_clips(dirs)?;
     let keys: Vec<String> = clips.iter().map(data::Clip::group_key).collect();
     let groups = folds::group_indices(&keys);
     eprintln!(
@@ -280,6 +262,72 @@ fn run() -> Result<(), String> {
         augmented,
         classes: data::GENRES.len(),
     };
+    Ok((clips, corpus, feature_s))
+}
+
+/// The default data folders, `../shared/data/{gtzan-subset,emotify}`.
+fn default_dirs(repo: &Path) -> Vec<PathBuf> {
+    ["gtzan-subset", "emotify"]
+        .iter()
+        .map(|d| repo.join("../shared/data").join(d))
+        .collect()
+}
+
+/// Sets up the thread pool: jobs in parallel, each training on one thread
+/// (candle reads `RAYON_NUM_THREADS`), so results do not depend on the
+/// machine. Returns the number of threads.
+fn setup_threads() -> Result<usize, String> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global()
+        .map_err(|e| e.to_string())?;
+    std::env::set_var("RAYON_NUM_THREADS", "1");
+    Ok(threads)
+}
+
+fn run() -> Result<(), String> {
+    let started = Instant::now();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut args = std::env::args().skip(1).peekable();
+    match args.peek().map(String::as_str) {
+        Some("personal") => {
+            args.next();
+            setup_threads()?;
+            let dirs: Vec<PathBuf> = args.map(PathBuf::from).collect();
+            let dirs = if dirs.is_empty() {
+                default_dirs(&repo)
+            } else {
+                dirs
+            };
+            return personal::run(&dirs, &repo);
+        }
+        Some("teach") => {
+            args.next();
+            std::env::set_var("RAYON_NUM_THREADS", "1");
+            return teach_file::run(&args.collect::<Vec<_>>());
+        }
+        _ => {}
+    }
+    let mut dirs = Vec::new();
+    let mut steps = DEFAULT_STEPS;
+    while let Some(a) = args.next() {
+        if a == "--steps" {
+            steps = args
+                .next()
+                .and_then(|s| s.parse().ok())
+                .filter(|&s| s > 0)
+                .ok_or("--steps needs a positive number")?;
+        } else {
+            dirs.push(PathBuf::from(a));
+        }
+    }
+    if dirs.is_empty() {
+        dirs = default_dirs(&repo);
+    }
+    let threads = setup_threads()?;
+
+    let (clips, corpus, feature_s) = load_corpus(&dirs, &repo)?;
     let cands = candidates(steps);
     let all: Vec<usize> = (0..clips.len()).collect();
     let outer = corpus.grouped_folds(&all, OUTER_FOLDS, SEED);
