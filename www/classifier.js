@@ -27,19 +27,23 @@ export let inWorker = true;
 
 /**
  * A classifier in a worker, or on the page's thread where no worker starts.
+ * The page's views take any label (format.js genreName shows a personal
+ * model's labels as written), so every classifier is typed as the built-in one.
  * @param {{ model?: Uint8Array }} [options]
  * @returns {Promise<Classifier>}
  */
 async function create(options = {}) {
+  /** @param {boolean} worker */
+  const make = async (worker) => /** @type {Classifier} */ (/** @type {unknown} */ (await createClassifier({ ...options, worker })));
   if (inWorker) {
     try {
-      return await createClassifier(/** @type {any} */ ({ ...options, worker: true }));
+      return await make(true);
     } catch (err) {
       if (/** @type {any} */ (err)?.code !== 'internal') throw err;
       inWorker = false;
     }
   }
-  return createClassifier(/** @type {any} */ ({ ...options, worker: false }));
+  return make(false);
 }
 
 /** The built-in model's classifier; the first call starts its worker and loads the model. */
@@ -81,7 +85,7 @@ export function labelsInUse() {
  */
 export async function loadModel(bytes) {
   const c = await create({ model: bytes });
-  const labels = /** @type {any} */ (c).genres;
+  const labels = c.genres;
   if (!Array.isArray(labels)) {
     c.terminate();
     throw Object.assign(new Error('this version of the page cannot load personal models'), { code: 'model' });

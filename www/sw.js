@@ -1,8 +1,9 @@
 // Service worker: keeps the page, its scripts and the WebAssembly model in a
 // cache so the page works offline once loaded. Network first (fresh code
-// when online), cache as the fallback. The training module (pkg/teach/) is
-// not fetched ahead: it is cached as it loads, the first time the Teach
-// panel trains, like every other file the page fetches.
+// when online), cache as the fallback. The training worker and module
+// (js/teach-worker.js, pkg/teach/) are not fetched ahead: they are cached as
+// they load, the first time the Teach panel trains, like every other file
+// the page fetches.
 
 const CACHE = 'genre-page-v3';
 
@@ -37,6 +38,7 @@ const PRECACHE = [
   'losscurve.js',
   'timeline.js',
   '../js/index.js',
+  '../js/teach.js',
   '../js/errors.js',
   '../js/decode.js',
   '../js/worker.js',

@@ -275,13 +275,14 @@ export class TrainingSet {
   }
 
   /**
-   * The analysed songs, one example per song (its label and its windows'
-   * features), in label order.
-   * @returns {{ label: string, song: string, features: unknown }[]}
+   * The analysed songs, one example per song (its label, its windows'
+   * features and the song's id, so that the estimate never splits a song),
+   * in label order.
+   * @returns {{ label: string, song: number, features: any }[]}
    */
   examples() {
     return this.labels.flatMap((l) =>
-      l.songs.filter((s) => s.status === 'done' && s.analysis).map((s) => ({ label: l.name, song: s.path, features: s.analysis?.features })),
+      l.songs.filter((s) => s.status === 'done' && s.analysis).map((s) => ({ label: l.name, song: s.id, features: s.analysis?.features })),
     );
   }
 

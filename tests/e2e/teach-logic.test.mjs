@@ -84,9 +84,11 @@ test('songs are analysed one at a time as they are added; counts of songs and wi
   assert.equal(failed.error.code, 'decode');
   assert.equal(failed.error.headline, 'This file could not be decoded as audio.', 'the page’s own error message');
   assert.equal(set.trainProblem(), null);
+  const songIds = [rock.songs[0].id, jazz.songs[0].id];
+  assert.notEqual(songIds[0], songIds[1]);
   assert.deepEqual(set.examples(), [
-    { label: 'Rock', song: 'R/a.flac', features: ['a'] },
-    { label: 'Jazz', song: 'J/c.flac', features: ['c'] },
+    { label: 'Rock', song: songIds[0], features: ['a'] },
+    { label: 'Jazz', song: songIds[1], features: ['c'] },
   ]);
   assert.deepEqual(set.summary(), { Rock: { songs: 1, windows: 13 }, Jazz: { songs: 1, windows: 7 } });
   assert.ok(changes > 5, 'every step is reported');
