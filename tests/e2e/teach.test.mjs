@@ -109,14 +109,14 @@ test('teach three labels from 8 songs each, check the estimate, classify held-ou
 
   // 2. Training, then the estimate, before the model is used.
   const { seconds } = await trainOnPage(page);
-  console.log(`# training 3 labels x 8 songs in the page: ${seconds.toFixed(1)} s`);
+  console.log(`training 3 labels x 8 songs in the page: ${seconds.toFixed(1)} s`);
   assert.ok(Number(await page.getAttribute('#loss-curve', 'data-points')) >= 2, 'the loss curve was drawn');
   assert.equal(await page.getAttribute('#train-progress', 'value'), '1');
   const estimate = await page.$eval('#train-result .estimate', (e) => ({
     ok: e.dataset.ok,
     headline: e.querySelector('.estimate-headline').textContent,
     notes: [...e.querySelectorAll('.hint')].map((p) => p.textContent),
-    rows: [...e.querySelectorAll('tbody tr')].map((tr) => ({ label: tr.dataset.label, recall: tr.dataset.recall, songs: tr.cells[0].textContent })),
+    rows: [...e.querySelectorAll('tbody tr')].map((tr) => ({ label: tr.dataset.label, recall: tr.dataset.recall, songs: tr.cells[1].textContent })),
   }));
   assert.equal(estimate.ok, 'true', JSON.stringify(estimate));
   assert.match(estimate.headline, /^Estimated accuracy on songs it has not heard: \d+\.\d% \(balanced over labels: \d+\.\d%\)\.$/);
@@ -149,7 +149,7 @@ test('teach three labels from 8 songs each, check the estimate, classify held-ou
     assert.equal(r.tableGenre, r.genre);
     if (r.genre === label) right += 1;
   }
-  console.log(`# held-out songs by unseen artists: ${right} of ${heldOut.length} right (chance: 1 in 3)`);
+  console.log(`held-out songs by unseen artists: ${right} of ${heldOut.length} right (chance: 1 in 3)`);
   assert.ok(right / heldOut.length >= MIN_RIGHT, `${right} of ${heldOut.length} held-out songs right`);
   const filter = await page.$$eval('#genre-filter option', (os) => os.map((o) => o.value));
   assert.deepEqual(filter.slice(0, 4), ['', ...LABELS], 'the table filters by the personal labels');
