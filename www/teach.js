@@ -162,6 +162,10 @@ function buildPanel(body, api) {
 
   for (const control of [nameInput, addButton]) control.disabled = !api;
 
+  nameInput.addEventListener('input', () => {
+    problem.textContent = '';
+    nameInput.removeAttribute('aria-invalid');
+  });
   labelForm.addEventListener('submit', (e) => {
     e.preventDefault();
     const outcome = set.addLabel(nameInput.value);
