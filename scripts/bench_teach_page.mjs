@@ -104,7 +104,8 @@ kept in IndexedDB (training in the worker, the grouped cross-validation estimate
 
 What the page downloads (gzip level 9; 1 KB = 1024 bytes): the classify-only first visit (page to
 classifier ready), and what the Teach panel adds when it is opened and trains (its scripts and the
-training module, fetched only then; the songs are the user's and not counted).
+training module, fetched only then; the songs are the user's and not counted). The first visit's
+budget is 400 KB gzipped.
 
 | Download | Files | Raw (KB) | Gzipped (KB) |
 |---|---:|---:|---:|
