@@ -3,8 +3,9 @@
 // adds 8 songs to each, trains a personal model on the page, reads its
 // grouped cross-validation estimate, uses the model to classify songs by
 // artists it never heard, exports it, imports the file back (same
-// probabilities), sees foreign and damaged files refused, and finds the
-// model again after a reload and offline.
+// probabilities), sees foreign and damaged files refused, finds the model
+// again after a reload and offline, drops songs on a label, trains without
+// enough songs for an estimate (and is told so), and cancels a training.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -77,7 +78,7 @@ function listedModels(page) {
   );
 }
 
-test('teach three labels from 8 songs each, check the estimate, classify held-out artists, export, import, reload', { timeout: 1_500_000 }, async () => {
+test('teach three labels from 8 songs each, check the estimate, classify held-out artists, export, import, reload, offline; drop, too few songs, cancel', { timeout: 1_500_000 }, async () => {
   const split = teachSplit(resolve(GTZAN, '..'), LABELS);
   for (const s of split) {
     assert.equal(s.train.length, 8);
@@ -229,6 +230,49 @@ test('teach three labels from 8 songs each, check the estimate, classify held-ou
   await page.waitForSelector('#model-note[data-state="built-in"]');
   const builtIn = await classifyOnPage(page, sample.slice(0, 1));
   assert.equal(Object.values(builtIn)[0].bars.length, 10, 'the built-in model’s ten genres');
+
+  // 9. Songs dropped on a label are that label's (not the results table's); a bad file says why.
+  await page.fill('#label-name', 'dropped');
+  await page.press('#label-name', 'Enter');
+  const card = '.label-card[data-label="dropped"]';
+  await page.waitForSelector(card);
+  const rowsBefore = (await tableRows(page)).length;
+  const clip = fileOf(split[2].heldOut[0]);
+  await page.evaluate(
+    ({ selector, items }) => {
+      const dt = new DataTransfer();
+      for (const { name, type, base64 } of items) {
+        const bin = atob(base64);
+        const bytes = Uint8Array.from(bin, (ch) => ch.charCodeAt(0));
+        dt.items.add(new File([bytes], name, { type }));
+      }
+      const zone = document.querySelector(selector);
+      for (const type of ['dragenter', 'dragover', 'drop']) zone.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+    },
+    { selector: card, items: [{ name: clip.name, type: clip.mimeType, base64: clip.buffer.toString('base64') }, { name: 'broken.mp3', type: 'audio/mpeg', base64: Buffer.from('not audio at all').toString('base64') }] },
+  );
+  await page.waitForSelector(`${card}[data-songs="1"][data-failed="1"][data-waiting="0"]`, { timeout: CLASSIFY_TIMEOUT });
+  assert.match(await page.textContent(`${card} .song[data-status="error"]`), /broken\.mp3.*This file could not be decoded as audio\./);
+  assert.equal((await tableRows(page)).length, rowsBefore, 'nothing dropped on a label is classified');
+
+  // 10. One song per label (the reload emptied the panel's labels): the
+  // model is made, and the page says plainly that there is no estimate.
+  await page.fill('#label-name', 'picked');
+  await page.press('#label-name', 'Enter');
+  await page.setInputFiles('.label-card[data-label="picked"] input[type="file"]:not([webkitdirectory])', fileOf(split[0].heldOut[0]));
+  await page.waitForSelector('.label-card[data-label="picked"][data-songs="1"][data-waiting="0"]', { timeout: CLASSIFY_TIMEOUT });
+  await trainOnPage(page);
+  const none = await page.$eval('#train-result .estimate', (e) => ({ ok: e.dataset.ok, text: e.textContent }));
+  assert.equal(none.ok, 'false');
+  assert.match(none.text, /No estimate of its accuracy: too few songs to hold some out\..*Why: /);
+  assert.equal((await listedModels(page)).length, 3);
+
+  // 11. Cancel stops a training at once, and keeps nothing.
+  await page.click('#train-button');
+  await page.click('#train-cancel');
+  await page.waitForFunction(() => document.getElementById('train-status').textContent === 'Training cancelled; no model was made.');
+  assert.equal(await page.isHidden('#train-cancel'), true);
+  assert.equal((await listedModels(page)).length, 3);
 
   checkOffsite(requests, server.origin);
   assert.deepEqual(problems, [], 'no console errors');
