@@ -3,7 +3,7 @@
 // loss curve, the estimate of the new model's accuracy, and the personal
 // models kept on this device (use, rename, export, import, delete).
 
-import * as pkg from '../js/index.js';
+import { trainModel } from '../js/index.js';
 import { builtIn, loadModel, modelInUse, renamedModel } from './classifier.js';
 import { collectDropped, collectFiles, describeCollected, plural } from './collect.js';
 import { errorBox, explain } from './errors.js';
@@ -16,26 +16,41 @@ import { MAX_LABELS, MAX_LABEL_LENGTH, TrainingSet } from './teachset.js';
 import { download } from './export.js';
 
 /**
+ * @import { TrainExample, TrainOptions, TrainedModel } from '../js/index.js'
  * @import { Collected } from './collect.js'
  * @import { ModelRecord } from './models.js'
  * @import { AnalyseFn, Label, Song } from './teachset.js'
  */
 
 /**
- * The training API of the package, or null when this build has none.
- * @returns {Promise<{ analyse: AnalyseFn, train: (examples: any[], options: any) => Promise<any> } | null>}
+ * @typedef {object} TrainingApi What the panel needs of the package.
+ * @property {AnalyseFn} analyse A song's analysis windows (the built-in classifier's windowFeatures).
+ * @property {(examples: TrainExample[], options: TrainOptions) => Promise<TrainedModel>} train
+ */
+
+/**
+ * The package's training API, or why this browser cannot train.
+ * @returns {Promise<{ api: TrainingApi, why: null } | { api: null, why: string }>}
  */
 async function trainingApi() {
-  const api = /** @type {any} */ (pkg);
-  const c = /** @type {any} */ (await builtIn());
-  if (typeof api.trainModel !== 'function' || typeof c.windowFeatures !== 'function') return null;
+  // The package trains in a module worker of its own.
+  if (typeof Worker === 'undefined') return { api: null, why: 'this browser has no Web Workers, which training runs in' };
+  let c;
+  try {
+    c = await builtIn();
+  } catch (err) {
+    return { api: null, why: `the classifier could not start (${explain(err).detail})` };
+  }
   return {
-    analyse: async (file, { signal, onProgress }) => {
-      // Decoded and analysed once; training takes these features as they are.
-      const features = await c.windowFeatures(file, { signal, onProgress: (/** @type {number} */ f) => onProgress(f) });
-      return { windows: features.windows, features };
+    why: null,
+    api: {
+      analyse: async (file, { signal, onProgress }) => {
+        // Decoded and analysed once; training takes these features as they are.
+        const features = await c.windowFeatures(file, { signal, onProgress: (f) => onProgress(f) });
+        return { windows: features.windows, features };
+      },
+      train: (examples, options) => trainModel(examples, options),
     },
-    train: (examples, options) => api.trainModel(examples, options),
   };
 }
 
@@ -48,15 +63,16 @@ let opened = false;
 export async function openTeachPanel(body) {
   if (opened) return;
   opened = true;
-  const api = await trainingApi().catch(() => null);
-  buildPanel(body, api);
+  const { api, why } = await trainingApi();
+  buildPanel(body, api, why);
 }
 
 /**
  * @param {HTMLElement} body
- * @param {Awaited<ReturnType<typeof trainingApi>>} api
+ * @param {TrainingApi | null} api
+ * @param {string | null} why Why there is no training, when `api` is null.
  */
-function buildPanel(body, api) {
+function buildPanel(body, api, why) {
   // Labels ------------------------------------------------------------------
   const nameInput = el('input', { type: 'text', id: 'label-name', maxlength: MAX_LABEL_LENGTH, autocomplete: 'off', 'aria-describedby': 'label-problem' });
   const addButton = el('button', { type: 'submit', class: 'button', id: 'label-add', text: 'Add label' });
@@ -75,7 +91,7 @@ function buildPanel(body, api) {
         class: 'error-box wide',
         id: 'teach-unavailable',
         role: 'alert',
-        text: 'Training is not available in this version of the page: its package cannot analyse songs for training or train a model. Your kept models can still be listed, exported and deleted.',
+        text: `Training is not available here: ${why}. Your kept models can still be listed, exported and deleted.`,
       });
   const analysisStatus = el('p', { class: 'hint', id: 'teach-analysis', role: 'status' });
   const analysisProgress = el('progress', { id: 'teach-analysis-progress', max: '1', value: '0', hidden: true, 'aria-labelledby': 'teach-analysis' });
@@ -364,9 +380,9 @@ function buildPanel(body, api) {
         ? `${plural(total, 'song')} added; each is analysed once, so training does not read them again.`
         : '';
     analysisStatus.dataset.busy = String(set.busy);
-    const why = api ? set.trainProblem() : 'Training is not available in this version of the page.';
-    trainButton.disabled = !api || why !== null || training !== null;
-    if (!training) trainStatus.textContent = why ?? lastTraining ?? `Ready to train on ${plural(set.examples().length, 'song')} in ${set.labels.length} labels.`;
+    const blocker = api ? set.trainProblem() : `Training is not available here: ${why}.`;
+    trainButton.disabled = !api || blocker !== null || training !== null;
+    if (!training) trainStatus.textContent = blocker ?? lastTraining ?? `Ready to train on ${plural(set.examples().length, 'song')} in ${set.labels.length} labels.`;
   }
 
   // Training ------------------------------------------------------------------
@@ -399,7 +415,7 @@ function buildPanel(body, api) {
     try {
       const result = await api.train(set.examples(), {
         signal: controller.signal,
-        onProgress: (/** @type {any} */ p) => {
+        onProgress: (p) => {
           if (typeof p.fraction === 'number') trainProgress.value = Math.min(1, Math.max(0, p.fraction));
           if (typeof p.epochs === 'number') epochs = p.epochs;
           if (typeof p.epoch === 'number' && typeof p.loss === 'number') {
