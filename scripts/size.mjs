@@ -65,7 +65,7 @@ ${rows.join('\n')}
 
 Training a personal model (\`trainModel\`) loads more, only then: the teach
 module (\`crates/teach\`: the training core \`genre-trainer\` with candle and
-the embedded model as the base; release build, \`wasm-opt -Oz\`) and its
+the embedded model as the base; cargo \`opt-level = "s"\`, stripped) and its
 worker (\`js/teach-worker.js\`, self-contained with the module's glue).
 
 | File | Raw (KB) | Gzipped (KB) |

@@ -4,7 +4,7 @@
 // exports, returns and throws, so the declarations cannot drift from the
 // code, including the result objects that the Rust core makes.
 
-/** @import { Classification, GenreErrorCode } from '../../js/index.js' */
+/** @import { Classification, GenreErrorCode, TrainedModel, WindowFeatures } from '../../js/index.js' */
 
 /**
  * The package's exports (values; the rest of index.d.ts is types).
@@ -44,3 +44,38 @@ export const ERROR_CODES = {
   internal: true,
   training: true,
 };
+
+/**
+ * What windowFeatures returns.
+ * @type {Required<WindowFeatures>}
+ */
+export const WINDOW_FEATURES = {
+  windows: 1,
+  features: new Float32Array(498),
+  windowS: 3,
+  hopS: 1.5,
+  duration: 3,
+  sampleRate: 22050,
+};
+
+/**
+ * What trainModel returns, with an estimate.
+ * @type {Required<TrainedModel>}
+ */
+export const TRAINED = {
+  bytes: new Uint8Array(1),
+  labels: ['mine'],
+  mode: 'frozen',
+  estimate: { available: true, folds: 2, songs: 4, accuracy: 1, balancedAccuracy: 1, recall: [1], confusion: [[1]] },
+  lossCurve: [1],
+  counts: [{ label: 'mine', songs: 2, windows: 2 }],
+};
+
+/**
+ * A classifier of the embedded model serves trainModel's analysis (checked by `npm run types`).
+ * @param {import('../../js/index.js').Classifier} classifier
+ * @returns {import('../../js/index.js').TrainOptions}
+ */
+export function trainOptionsWith(classifier) {
+  return { classifier, seed: 1, mode: 'frozen' };
+}

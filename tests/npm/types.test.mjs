@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../../scripts/build.mjs';
-import { CLASSIFICATION, ERROR_CODES, EXPORTS } from './api-types.js';
+import { CLASSIFICATION, ERROR_CODES, EXPORTS, TRAINED, WINDOW_FEATURES } from './api-types.js';
 
 const WASM = join(ROOT, 'pkg', 'genre_classifier_bg.wasm');
 
@@ -19,6 +19,8 @@ function assertShape(actual, example, path) {
     actual.forEach((v, i) => assertShape(v, example[0], `${path}[${i}]`));
   } else if (example instanceof Float32Array) {
     assert.ok(actual instanceof Float32Array, `${path} is not a Float32Array`);
+  } else if (example instanceof Uint8Array) {
+    assert.ok(actual instanceof Uint8Array, `${path} is not a Uint8Array`);
   } else if (example !== null && typeof example === 'object') {
     assert.ok(actual !== null && typeof actual === 'object', `${path} is not an object`);
     assert.deepEqual(Object.keys(actual).sort(), Object.keys(example).sort(), `the fields of ${path}`);
@@ -77,4 +79,17 @@ test('results and errors of the core have the fields and codes of index.d.ts', a
   }
   for (const code of codes) assert.ok(Object.hasOwn(ERROR_CODES, code), `error code ${code} is not in index.d.ts`);
   assert.deepEqual([...new Set(codes)].sort(), ['empty', 'no-music', 'non-finite', 'sample-rate', 'too-short']);
+});
+
+test('windowFeatures and trainModel return the fields of index.d.ts', async () => {
+  const { createClassifier, trainModel } = await import('../../js/node.js');
+  const c = await createClassifier();
+  const f = (k) => c.windowFeatures({ samples: chord(22050 + 50 * k, 4), sampleRate: 22050 + 50 * k });
+  const features = await Promise.all([0, 1, 2, 3].map(f));
+  assertShape(features[0], WINDOW_FEATURES, 'windowFeatures');
+  const trained = await trainModel(features.map((x, i) => ({ label: i % 2 ? 'b' : 'a', features: x })));
+  assertShape(trained, TRAINED, 'trainModel');
+  const few = await trainModel(features.slice(0, 3).map((x, i) => ({ label: i % 2 ? 'b' : 'a', features: x })));
+  assertShape(few.estimate, { available: false, reason: '' }, 'estimate');
+  c.terminate();
 });
