@@ -2,13 +2,14 @@
 // its results table, the detail card of the selected row, the exports, the
 // microphone panel and the offline service worker.
 
-import { classifier, inWorker } from './classifier.js';
+import { builtIn, classifier, inWorker, labelsInUse, onModelChange } from './classifier.js';
 import { createFileCard } from './card.js';
 import { collectDropped, collectFiles, describeCollected, plural } from './collect.js';
-import { explain } from './errors.js';
-import { GENRE_ORDER, download, toCsv, toJson, toPlaylists, zip } from './export.js';
+import { errorBox, explain } from './errors.js';
+import { download, labelOrder, toCsv, toJson, toPlaylists, zip } from './export.js';
 import { bytes, el, genreName, throttledFrame } from './format.js';
 import { setupMicrophone } from './mic.js';
+import { setupModelBar } from './modelbar.js';
 import { BatchQueue, newEntry } from './queue.js';
 import { createResultsTable } from './table.js';
 
@@ -53,6 +54,7 @@ const tableCount = $('table-count');
 const playlistGenre = $select('playlist-genre');
 const tableWrap = $('table-wrap');
 const detailBox = $('detail');
+const modelSelect = $select('model-select');
 
 /**
  * Classifies one file of a batch: the page's only call into the package for
@@ -213,14 +215,28 @@ function summary(c) {
   return `${plural(c[''], 'file')}: ${done} classified, ${c.failed} failed or cancelled.`;
 }
 
+/**
+ * The labels the table's filter and the exports list: the model in use's,
+ * then those of results of a model used before.
+ */
+function pageLabels() {
+  return labelOrder(labelsInUse(), table.entries.flatMap((e) => (e.result ? [e.result.genre] : [])));
+}
+
 function renderStatus() {
-  const c = table.counts();
+  const labels = pageLabels();
+  syncFilterOptions(labels);
+  const c = table.counts(labels);
   const any = c[''] > 0;
   const busy = queue.busy;
   emptyNote.hidden = any;
   tools.hidden = !any;
   tableWrap.hidden = !any;
   clearButton.hidden = !any || busy;
+
+  // One model per batch: the model is switched between batches.
+  modelSelect.disabled = busy;
+  modelSelect.title = busy ? 'The model can be switched once this batch is done.' : '';
 
   const { total, settled, startedAt, endedAt } = queue.run;
   batch.hidden = total === 0;
@@ -241,27 +257,43 @@ function renderStatus() {
 
   for (const option of genreFilter.options) {
     const key = option.value;
-    const label = key === '' ? 'All files' : key === 'failed' ? 'Failed or cancelled' : key === 'pending' ? 'Not done yet' : genreName(/** @type {any} */ (key));
+    const label = key === '' ? 'All files' : key === 'failed' ? 'Failed or cancelled' : key === 'pending' ? 'Not done yet' : genreName(key);
     option.textContent = `${label} (${c[key] ?? 0})`;
   }
   const shown = table.countShown();
   tableCount.textContent = shown === c[''] ? plural(shown, 'file') : `${shown} of ${plural(c[''], 'file')}`;
 
   const current = playlistGenre.value;
-  const present = GENRE_ORDER.filter((g) => c[g] > 0);
+  const present = labels.filter((g) => c[g] > 0);
   if (playlistGenre.options.length !== present.length || present.some((g, i) => playlistGenre.options[i].value !== g)) {
     playlistGenre.replaceChildren(...present.map((g) => el('option', { value: g, text: genreName(g) })));
     if (present.includes(/** @type {any} */ (current))) playlistGenre.value = current;
   }
-  for (const option of playlistGenre.options) option.textContent = `${genreName(/** @type {any} */ (option.value))} (${c[option.value]})`;
+  for (const option of playlistGenre.options) option.textContent = `${genreName(option.value)} (${c[option.value]})`;
   const noPlaylists = present.length === 0;
   for (const id of ['export-m3u', 'export-zip']) /** @type {HTMLButtonElement} */ ($(id)).disabled = noPlaylists;
   playlistGenre.disabled = noPlaylists;
 }
 
-genreFilter.replaceChildren(
-  ...['', ...GENRE_ORDER, 'failed', 'pending'].map((value) => el('option', { value, text: value })),
-);
+/**
+ * The filter's options: all files, each label, failed, pending (labels
+ * change with the model in use); the choice is kept while it is listed.
+ * @param {string[]} labels
+ */
+function syncFilterOptions(labels) {
+  const values = ['', ...labels, 'failed', 'pending'];
+  const options = [...genreFilter.options];
+  if (options.length === values.length && options.every((o, i) => o.value === values[i])) return;
+  const current = genreFilter.value;
+  genreFilter.replaceChildren(...values.map((value) => el('option', { value, text: value })));
+  if (values.includes(current)) {
+    genreFilter.value = current;
+  } else {
+    genreFilter.value = '';
+    table.setFilter('');
+  }
+}
+
 genreFilter.addEventListener('change', () => {
   table.setFilter(/** @type {Filter} */ (genreFilter.value));
   scheduleStatus();
@@ -281,15 +313,15 @@ function exportRows() {
   }));
 }
 
-$('export-csv').addEventListener('click', () => download('genres.csv', toCsv(exportRows()), 'text/csv;charset=utf-8'));
+$('export-csv').addEventListener('click', () => download('genres.csv', toCsv(exportRows(), pageLabels()), 'text/csv;charset=utf-8'));
 $('export-json').addEventListener('click', () => download('genres.json', toJson(exportRows()), 'application/json'));
 $('export-m3u').addEventListener('click', () => {
   const genre = /** @type {any} */ (playlistGenre.value);
-  const text = toPlaylists(exportRows()).get(genre);
+  const text = toPlaylists(exportRows(), pageLabels()).get(genre);
   if (text) download(`${genre}.m3u`, text, 'audio/x-mpegurl;charset=utf-8');
 });
 $('export-zip').addEventListener('click', () => {
-  const files = [...toPlaylists(exportRows())].map(([genre, text]) => ({ name: `${genre}.m3u`, text }));
+  const files = [...toPlaylists(exportRows(), pageLabels())].map(([genre, text]) => ({ name: `${genre}.m3u`, text }));
   if (files.length > 0) download('playlists.zip', zip(files), 'application/zip');
 });
 
@@ -330,7 +362,7 @@ function setEngineStatus(state, text) {
 }
 
 function warmUp() {
-  classifier().then(
+  builtIn().then(
     () =>
       setEngineStatus(
         'ready',
@@ -394,6 +426,34 @@ dropzone.addEventListener('click', (e) => {
 });
 
 setupMicrophone({ button: $('mic-button'), panel: $('mic-live'), classifier });
+
+// The model in use: the built-in one or a personal one (the table's filter
+// and the exports follow its labels).
+setupModelBar({ select: modelSelect, note: $('model-note') });
+onModelChange(() => renderStatus());
+
+// The Teach panel and its training module load only when it is opened.
+const teachOpen = $('teach-open');
+const teachBody = $('teach-body');
+teachOpen.addEventListener('click', () => {
+  const open = teachOpen.getAttribute('aria-expanded') !== 'true';
+  teachOpen.setAttribute('aria-expanded', String(open));
+  teachOpen.textContent = open ? 'Close' : 'Open';
+  teachBody.hidden = !open;
+  if (!open) return;
+  teachBody.dataset.state = 'loading';
+  import('./teach.js')
+    .then((m) => m.openTeachPanel(teachBody))
+    .then(
+      () => {
+        teachBody.dataset.state = 'ready';
+      },
+      (err) => {
+        teachBody.dataset.state = 'error';
+        teachBody.replaceChildren(errorBox(explain(err)));
+      },
+    );
+});
 
 // The service worker wants the whole site as its scope, so that it also
 // serves the package's worker script (in ../js/); where the server does not

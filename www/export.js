@@ -3,7 +3,7 @@
 // rows (no DOM, tested in Node), plus `download`, which saves a Blob.
 
 /**
- * @import { Classification, Genre } from '../js/index.js'
+ * @import { Classification } from '../js/index.js'
  * @typedef {'queued' | 'working' | 'done' | 'error' | 'cancelled'} RowStatus
  * @typedef {object} ExportRow One file of the table, as exported.
  * @property {string} path The path as dropped or picked ("Music/Rock/a.mp3").
@@ -14,10 +14,24 @@
  * @property {number | null} ms The time the batch spent on the file, in ms.
  */
 
-/** The model's genres, in model order (as the package's GENRES). */
+/** The built-in model's genres, in model order (as the package's GENRES). */
 export const GENRE_ORDER = /** @type {const} */ ([
   'blues', 'classical', 'country', 'disco', 'hiphop', 'jazz', 'metal', 'pop', 'reggae', 'rock',
 ]);
+
+/**
+ * The labels the page lists: those of the model in use, in model order,
+ * then any other label the results hold (results of a model used earlier),
+ * in name order.
+ * @param {readonly string[]} inUse
+ * @param {Iterable<string>} present
+ * @returns {string[]}
+ */
+export function labelOrder(inUse, present) {
+  const known = new Set(inUse);
+  const others = [...new Set(present)].filter((g) => !known.has(g)).sort();
+  return [...inUse, ...others];
+}
 
 /**
  * One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line
@@ -47,11 +61,13 @@ export function topProbability(result) {
 /**
  * CSV of the rows, a header first: the columns of `genre classify --format
  * csv` (file, genre, confident, probability, top3, duration, one column per
- * genre, error) plus folder, status and seconds (the time taken).
+ * genre, error) plus folder, status and seconds (the time taken). `labels`
+ * are the per-label columns (the model's labels, see `labelOrder`).
  * @param {ExportRow[]} rows
+ * @param {readonly string[]} [labels]
  */
-export function toCsv(rows) {
-  const header = ['file', 'folder', 'status', 'genre', 'confident', 'probability', 'top3', 'duration', 'seconds', ...GENRE_ORDER, 'error'];
+export function toCsv(rows, labels = GENRE_ORDER) {
+  const header = ['file', 'folder', 'status', 'genre', 'confident', 'probability', 'top3', 'duration', 'seconds', ...labels, 'error'];
   const lines = [header.join(',')];
   for (const row of rows) {
     const r = row.result;
@@ -62,7 +78,7 @@ export function toCsv(rows) {
       fields.push('', '', '', '', '');
     }
     fields.push(row.ms === null ? '' : (row.ms / 1000).toFixed(3));
-    for (const g of GENRE_ORDER) {
+    for (const g of labels) {
       const p = r?.probabilities.find((x) => x.genre === g);
       fields.push(p ? p.probability.toFixed(4) : '');
     }
@@ -89,14 +105,16 @@ export function toJson(rows) {
 
 /**
  * One extended M3U playlist per genre: the classified files of that genre,
- * by their path as dropped, in path order. Keys are genres, in model order.
+ * by their path as dropped, in path order. Keys are genres, in the order of
+ * `labels` (see `labelOrder`), then any other genre of the rows in name order.
  * A path with a line break cannot be written in M3U and is left out.
  * @param {ExportRow[]} rows
- * @returns {Map<Genre, string>}
+ * @param {readonly string[]} [labels]
+ * @returns {Map<string, string>}
  */
-export function toPlaylists(rows) {
+export function toPlaylists(rows, labels = GENRE_ORDER) {
   const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
-  /** @type {Map<Genre, ExportRow[]>} */
+  /** @type {Map<string, ExportRow[]>} */
   const byGenre = new Map();
   for (const row of rows) {
     if (!row.result || /[\r\n]/.test(row.path)) continue;
@@ -104,9 +122,9 @@ export function toPlaylists(rows) {
     list.push(row);
     byGenre.set(row.result.genre, list);
   }
-  /** @type {Map<Genre, string>} */
+  /** @type {Map<string, string>} */
   const out = new Map();
-  for (const genre of GENRE_ORDER) {
+  for (const genre of labelOrder(labels, byGenre.keys())) {
     const list = byGenre.get(genre);
     if (!list) continue;
     list.sort((a, b) => collator.compare(a.path, b.path));

@@ -17,11 +17,12 @@ const NAMES = {
 };
 
 /**
- * Display name of a genre id ("hiphop" -> "Hip-hop").
- * @param {Genre} id
+ * Display name of a genre id ("hiphop" -> "Hip-hop"); a personal model's
+ * labels are shown as their owner wrote them.
+ * @param {string} id
  */
 export function genreName(id) {
-  return NAMES[id] ?? String(id);
+  return NAMES[/** @type {Genre} */ (id)] ?? String(id);
 }
 
 /**

@@ -1,6 +1,9 @@
 // Service worker: keeps the page, its scripts and the WebAssembly model in a
 // cache so the page works offline once loaded. Network first (fresh code
-// when online), cache as the fallback.
+// when online), cache as the fallback. The training worker and module
+// (js/teach-worker.js, pkg/teach/) are not fetched ahead: they are cached as
+// they load, the first time the Teach panel trains, like every other file
+// the page fetches.
 
 const CACHE = 'genre-page-v3';
 
@@ -29,9 +32,15 @@ const PRECACHE = [
   'mel.js',
   'mic.js',
   'mic-worklet.js',
+  'modelbar.js',
+  'models.js',
   'queue.js',
   'render.js',
   'table.js',
+  'teach.js',
+  'teachset.js',
+  'estimate.js',
+  'losscurve.js',
   'timeline.js',
   '../js/index.js',
   '../js/teach.js',

@@ -13,7 +13,8 @@ import { GENRE_ORDER, topProbability } from './export.js';
  * @import { Entry } from './queue.js'
  * @typedef {'file' | 'folder' | 'genre' | 'confidence' | 'top3' | 'duration' | 'time' | 'status'} ColumnKey
  * @typedef {{ key: ColumnKey, label: string, numeric?: boolean, title?: string, value: (e: Entry) => string | number | null }} Column
- * @typedef {'' | Genre | 'failed' | 'pending'} Filter
+ * @typedef {'' | Genre | string | 'failed' | 'pending'} Filter
+ *   A label (of any model), or all, failed or pending files.
  */
 
 /** New rows built per update: a 1000-file drop appears over a few updates, never in one long task. */
@@ -342,13 +343,17 @@ export function createResultsTable({ onOpen, onRendered }) {
       const sorted = sort ? [...entries].sort(sort.compare) : entries;
       return sorted.filter((e) => matches(e, filter));
     },
-    /** Counts per genre (classified files), failed and pending. */
-    counts() {
+    /**
+     * Counts per genre (classified files; every label of `labels` counted,
+     * with 0 when none), failed and pending.
+     * @param {readonly string[]} [labels]
+     */
+    counts(labels = GENRE_ORDER) {
       /** @type {Record<string, number>} */
       const counts = { '': entries.length, failed: 0, pending: 0 };
-      for (const g of GENRE_ORDER) counts[g] = 0;
+      for (const g of labels) counts[g] = 0;
       for (const e of entries) {
-        if (e.result) counts[e.result.genre] += 1;
+        if (e.result) counts[e.result.genre] = (counts[e.result.genre] ?? 0) + 1;
         else if (e.status === 'error' || e.status === 'cancelled') counts.failed += 1;
         else counts.pending += 1;
       }
