@@ -8,6 +8,7 @@ use crate::dsp::SAMPLE_RATE;
 use crate::error::Error;
 use crate::features::extract;
 use crate::input::Signal;
+use crate::layout::N_FEATURES;
 use crate::limits::NO_MUSIC_RMS;
 use crate::model::Model;
 
@@ -165,7 +166,7 @@ impl Model {
         &self,
         signal: &Signal,
         progress: &mut dyn FnMut(usize, usize) -> bool,
-    ) -> Result<Vec<[f32; crate::N_FEATURES]>, Error> {
+    ) -> Result<Vec<[f32; N_FEATURES]>, Error> {
         let y = signal.samples();
         check_level(signal.ac_rms())?;
         let (window, hop) = window_samples(self.window_s(), self.hop_s());
