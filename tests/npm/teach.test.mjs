@@ -5,7 +5,8 @@
 // core built natively, on the same features and seed). Synthetic songs of
 // three kinds (a drone, a beat, a bright arpeggio), so that the test needs
 // no data. Needs the package built (npm run build); the parity test builds
-// genre-train (cargo build --release -p genre-train).
+// genre-train with the test profile (cargo build --profile test -p
+// genre-train: the artifacts `cargo test --workspace` already built).
 
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -285,7 +286,7 @@ function songSetFile(list) {
 }
 
 test('WebAssembly and native training give the same model', async (t) => {
-  execFileSync('cargo', ['build', '--quiet', '--release', '-p', 'genre-train'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync('cargo', ['build', '--quiet', '--profile', 'test', '-p', 'genre-train'], { cwd: ROOT, stdio: 'inherit' });
   const dir = mkdtempSync(join(tmpdir(), 'genre-teach-parity-'));
   try {
     const list = examples();
@@ -294,7 +295,7 @@ test('WebAssembly and native training give the same model', async (t) => {
     const y = KINDS.flatMap((kind) => [song(kind, TRAIN), song(kind, TRAIN + 1)]);
     for (const mode of ['frozen', 'fine-tune']) {
       const out = join(dir, `${mode}.model`);
-      execFileSync(join(ROOT, 'target', 'release', 'genre-train'), ['teach', songs, out, '--seed', '11', '--mode', mode], { cwd: ROOT, encoding: 'utf8' });
+      execFileSync(join(ROOT, 'target', 'debug', 'genre-train'), ['teach', songs, out, '--seed', '11', '--mode', mode], { cwd: ROOT, encoding: 'utf8' });
       const native = readFileSync(out);
       const wasm = await trainModel(list, { seed: 11, mode: /** @type {any} */ (mode) });
       const a = await createClassifier({ model: native });
