@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 
 use genre_classifier::SAMPLE_RATE;
 
-use crate::rng::Rng;
+use genre_trainer::rng::Rng;
 
 /// One kind of augmented copy. Every copy also starts at a random offset
 /// (up to 1.5 s), so its windows fall elsewhere in the music.

@@ -12,8 +12,8 @@ use crate::data::{n_windows, ClipFeatures, WindowSpec};
 use crate::folds::grouped;
 use crate::knn;
 use crate::metrics::{argmax, probs_at, Confusion};
-use crate::net::{Hyper, Mlp};
-use crate::rng::Rng;
+use genre_trainer::net::{Hyper, Mlp};
+use genre_trainer::rng::Rng;
 use genre_trainer::standardise::{class_weights, standardiser, transform_rows, Standardiser};
 
 /// Widths of the layers, input first.

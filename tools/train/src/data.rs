@@ -10,7 +10,7 @@ use genre_classifier::layout::{LAYOUT_VERSION, N_FEATURES};
 use rayon::prelude::*;
 
 use crate::augment::{augment, Kind};
-use crate::rng::Rng;
+use genre_trainer::rng::Rng;
 
 /// The GTZAN genres, in model order.
 pub use genre_classifier::model::GENRES;
@@ -217,7 +217,7 @@ fn clip_seed(clip: &Clip, kind: Kind) -> u64 {
     let text = format!("{}/{}/{}", clip.dataset, clip.name, kind.name());
     text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
         (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
-    }) ^ crate::SEED
+    }) ^ crate::settings::SEED
 }
 
 /// Features of the windows of `y` (at the analysis rate), as the classifier

@@ -1,7 +1,7 @@
 //! k-fold splits of clips: stratified by genre, and grouped by artist
 //! (no artist on both sides of a split).
 
-use crate::rng::Rng;
+use genre_trainer::rng::Rng;
 
 /// Fold index (0..k) of each clip: within each class the clips are shuffled
 /// and dealt to the folds in turn, continuing where the last class stopped,

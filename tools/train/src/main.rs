@@ -20,17 +20,18 @@
 
 mod augment;
 mod calibrate;
+mod corpus;
 mod cv;
 mod data;
 mod folds;
 mod knn;
 mod metrics;
 mod personal;
+mod protocol;
 mod report;
+mod results;
+mod settings;
 mod teach_file;
-
-// The training core, shared with the genre-teach WebAssembly module.
-use genre_trainer::{net, rng};
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -38,128 +39,19 @@ use std::time::Instant;
 
 use genre_classifier::model::{InputTransform, Precision};
 use genre_classifier::Model;
+// The training core, shared with the genre-teach WebAssembly module.
+use genre_trainer::net::Hyper;
 use rayon::prelude::*;
 
 use augment::Kind;
+use corpus::{default_dirs, load_corpus};
 use cv::{Candidate, Corpus, Kinds};
-use data::WindowSpec;
-use net::Hyper;
-
-/// Seed of the outer fold split; every other seed derives from it.
-pub const SEED: u64 = 20_240_611;
-/// Folds of the outer (evaluation) cross-validation.
-pub const OUTER_FOLDS: usize = 5;
-
-/// Window specs the selection chooses from (hop: half a window). An
-/// earlier run of this protocol also offered 5 s windows; 3 s won in the
-/// final selection and in four of five outer folds, so 5 s was dropped to
-/// halve the run time.
-pub const SPECS: [WindowSpec; 1] = [WindowSpec {
-    window_s: 3.0,
-    hop_s: 1.5,
-}];
-
-/// Regularisation settings the selection chooses from: (dropout, weight decay).
-pub const REGULARISATION: [(f32, f64); 2] = [(0.2, 0.01), (0.5, 0.1)];
-
-/// The input transform of every candidate: mel statistics in decibels, the
-/// recording level removed, a floor 60 dB below the level (see the ablation
-/// in the report).
-pub const INPUT: InputTransform = InputTransform {
-    mel_db: true,
-    level: true,
-    floor_db: 60,
+use protocol::{candidates, steps_for};
+use results::{precision_result, Ablation, FoldResult};
+use settings::{
+    AUGMENTED_STEPS_FACTOR, DEFAULT_STEPS, INPUT, MAX_ACCURACY_DROP, MAX_CHANGED_FRACTION,
+    OUTER_FOLDS, SEED,
 };
-
-/// Gradient steps of each training unless `--steps` says otherwise.
-pub const DEFAULT_STEPS: usize = 600;
-/// Candidates trained with the augmented copies (a training set seven times
-/// larger) take this many times the steps.
-pub const AUGMENTED_STEPS_FACTOR: f64 = 2.5;
-
-/// Training settings shared by every candidate.
-pub fn hyper(steps: usize, dropout: f32, weight_decay: f64) -> Hyper {
-    Hyper {
-        steps,
-        batch: 64,
-        learning_rate: 1e-3,
-        weight_decay,
-        dropout,
-    }
-}
-
-/// Gradient steps of a training with the given augmented copies.
-fn steps_for(steps: usize, augment: Kinds) -> usize {
-    if augment == Kinds::NONE {
-        steps
-    } else {
-        (steps as f64 * AUGMENTED_STEPS_FACTOR).round() as usize
-    }
-}
-
-/// The augmented copies every candidate trains with: all kinds. Answers
-/// must survive what users' files go through (MP3 coding above all), so
-/// this is a requirement, not a setting to select; the report's ablation
-/// shows what it costs and brings.
-pub const AUGMENT: Kinds = Kinds::ALL;
-
-/// Training lengths the selection chooses from, as multiples of the base
-/// steps (before [`AUGMENTED_STEPS_FACTOR`]).
-pub const LENGTHS: [usize; 2] = [1, 2];
-
-/// The settings the nested selection chooses from: window spec x
-/// regularisation x training length.
-fn candidates(steps: usize) -> Vec<Candidate> {
-    let mut c = Vec::new();
-    for length in LENGTHS {
-        for spec in 0..SPECS.len() {
-            for (dropout, wd) in REGULARISATION {
-                c.push(Candidate {
-                    spec,
-                    hyper: hyper(steps_for(steps * length, AUGMENT), dropout, wd),
-                    input: INPUT,
-                    augment: AUGMENT,
-                });
-            }
-        }
-    }
-    c
-}
-
-/// A lower weight precision is used only if at most this fraction of the
-/// held-out clip predictions change class against f32 weights...
-pub const MAX_CHANGED_FRACTION: f64 = 0.01;
-/// ...and the pooled held-out accuracy drops by at most this much.
-pub const MAX_ACCURACY_DROP: f64 = 0.005;
-
-/// Everything one outer fold produces.
-pub struct FoldResult {
-    pub test: Vec<usize>,
-    pub chosen: usize,
-    pub inner_scores: Vec<f64>,
-    /// Window logits of the test clips with the fold's network at each of
-    /// [`Precision::ALL`] (f32 first).
-    pub logits_at: Vec<Vec<Vec<Vec<f32>>>>,
-    pub knn_choice: (usize, usize),
-    pub knn: Vec<Vec<f32>>,
-    pub majority: usize,
-}
-
-impl FoldResult {
-    /// Clip probabilities of the fold's f32 network at temperature 1.
-    pub fn net(&self) -> Vec<Vec<f32>> {
-        metrics::probs_at(&self.logits_at[0], 1.0)
-    }
-}
-
-/// One line of the ablation: a fixed setting evaluated on the outer folds.
-pub struct Ablation {
-    pub name: String,
-    pub cand: Candidate,
-    /// Per outer fold: clip probabilities of the test clips as they are, of
-    /// their gain copies and of their MP3 copies.
-    pub folds: Vec<[Vec<Vec<f32>>; 3]>,
-}
 
 enum Job {
     Fold(usize),
@@ -226,51 +118,6 @@ fn ablations(base: Candidate, steps: usize) -> Vec<(String, Candidate)> {
         ));
     }
     v
-}
-
-/// The clips of `dirs` and their window features (from the cache under
-/// `target/` when there), and the seconds it took.
-pub fn load_corpus(
-    dirs: &[PathBuf],
-    repo: &Path,
-) -> Result<(Vec<data::Clip>, Corpus, f64), String> {
-    let clips = data::list_clips(dirs)?;
-    let keys: Vec<String> = clips.iter().map(data::Clip::group_key).collect();
-    let groups = folds::group_indices(&keys);
-    eprintln!(
-        "{} clips, {} artist groups, from {}",
-        clips.len(),
-        groups.iter().max().map_or(0, |m| m + 1),
-        dirs.iter()
-            .map(|d| d.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let t = Instant::now();
-    let cache = repo.join("target/genre-train-cache");
-    let feats = data::window_features(&clips, &SPECS, None, &cache)?;
-    let augmented = Kind::ALL
-        .iter()
-        .map(|&k| data::window_features(&clips, &SPECS, Some(k), &cache))
-        .collect::<Result<Vec<_>, _>>()?;
-    let feature_s = t.elapsed().as_secs_f64();
-    let corpus = Corpus {
-        labels: clips.iter().map(|c| c.genre).collect(),
-        groups,
-        specs: SPECS.to_vec(),
-        feats,
-        augmented,
-        classes: data::GENRES.len(),
-    };
-    Ok((clips, corpus, feature_s))
-}
-
-/// The default data folders, `../shared/data/{gtzan-subset,emotify}`.
-fn default_dirs(repo: &Path) -> Vec<PathBuf> {
-    ["gtzan-subset", "emotify"]
-        .iter()
-        .map(|d| repo.join("../shared/data").join(d))
-        .collect()
 }
 
 /// Sets up the thread pool: jobs in parallel, each training on one thread
@@ -493,7 +340,7 @@ fn outer_fold(
 ) -> FoldResult {
     let (train, test) = cv::split(all, folds, k);
     let seed = SEED ^ ((k as u64 + 1) << 16);
-    let (chosen, inner_scores) = cv::select_net(corpus, &train, cands, seed);
+    let (chosen, _) = cv::select_net(corpus, &train, cands, seed);
     let cand = cands[chosen];
     let model = cv::train_model(corpus, &train, cand, seed ^ 0xABCD);
     let logits_at = Precision::ALL
@@ -524,62 +371,9 @@ fn outer_fold(
     FoldResult {
         test,
         chosen,
-        inner_scores,
         logits_at,
         knn_choice,
         knn,
         majority,
-    }
-}
-
-/// Held-out results of the outer folds' networks at one weight precision.
-pub struct PrecisionResult {
-    pub precision: Precision,
-    /// Size of the final model file at this precision.
-    pub file_bytes: usize,
-    pub per_fold: Vec<metrics::Confusion>,
-    pub pooled: metrics::Confusion,
-    /// Held-out clips whose predicted genre differs from the f32 network's.
-    pub changes: usize,
-    /// Largest difference of a held-out clip's genre probability from the
-    /// f32 network's.
-    pub max_prob_change: f32,
-}
-
-fn precision_result(
-    corpus: &Corpus,
-    folds: &[FoldResult],
-    index: usize,
-    precision: Precision,
-    file_bytes: usize,
-) -> PrecisionResult {
-    let at: Vec<Vec<Vec<f32>>> = folds
-        .iter()
-        .map(|f| metrics::probs_at(&f.logits_at[index], 1.0))
-        .collect();
-    let f32s: Vec<Vec<Vec<f32>>> = folds.iter().map(FoldResult::net).collect();
-    let per_fold: Vec<metrics::Confusion> = folds
-        .iter()
-        .zip(&at)
-        .map(|(f, p)| cv::confusion(p, &corpus.labels_of(&f.test), corpus.classes))
-        .collect();
-    let mut pooled = metrics::Confusion::new(corpus.classes);
-    for c in &per_fold {
-        pooled.merge(c);
-    }
-    let pairs = || f32s.iter().flatten().zip(at.iter().flatten());
-    let changes = pairs()
-        .filter(|(a, b)| metrics::argmax(a) != metrics::argmax(b))
-        .count();
-    let max_prob_change = pairs()
-        .flat_map(|(a, b)| a.iter().zip(b).map(|(x, y)| (x - y).abs()))
-        .fold(0.0f32, f32::max);
-    PrecisionResult {
-        precision,
-        file_bytes,
-        per_fold,
-        pooled,
-        changes,
-        max_prob_change,
     }
 }

@@ -27,7 +27,8 @@ use rayon::prelude::*;
 use crate::cv::{self, Candidate, Corpus};
 use crate::data::GENRES;
 use crate::metrics::Confusion;
-use crate::{hyper, steps_for, AUGMENT, DEFAULT_STEPS, INPUT, SEED};
+use crate::protocol::{steps_for, AUGMENT};
+use crate::settings::{hyper, DEFAULT_STEPS, INPUT, SEED};
 
 /// Labels of each personal task.
 pub const LABELS: usize = 3;
@@ -57,7 +58,7 @@ struct Task {
 /// Runs the evaluation and writes `model/PERSONAL.md`.
 pub fn run(dirs: &[PathBuf], repo: &Path) -> Result<(), String> {
     let started = Instant::now();
-    let (_, corpus, _) = crate::load_corpus(dirs, repo)?;
+    let (_, corpus, _) = crate::corpus::load_corpus(dirs, repo)?;
     // The shipped model's settings (model/REPORT.md, final model).
     let cand = Candidate {
         spec: 0,

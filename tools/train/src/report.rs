@@ -10,7 +10,8 @@ use crate::calibrate::{ece, fit_temperature, nll, CONFIDENCE_THRESHOLD};
 use crate::cv::{confusion, Candidate, Corpus, KS};
 use crate::data::{Clip, GENRES};
 use crate::metrics::{argmax, mean_std, probs_at, Confusion};
-use crate::{Ablation, FoldResult, PrecisionResult, MAX_ACCURACY_DROP, MAX_CHANGED_FRACTION};
+use crate::results::{Ablation, FoldResult, PrecisionResult};
+use crate::settings::{MAX_ACCURACY_DROP, MAX_CHANGED_FRACTION};
 use genre_classifier::model::Precision;
 
 /// Everything the report shows.
@@ -568,14 +569,14 @@ pub fn render(ctx: &Context) -> String {
          balanced accuracy. Augmentation then became fixed, a product requirement, and the \
          training length a selected setting. Having seen those held-out results is a mild \
          exposure of the test folds.\n",
-        crate::INPUT.floor_db,
+        crate::settings::INPUT.floor_db,
         crate::augment::Kind::ALL
             .iter()
             .map(|k| k.name())
             .collect::<Vec<_>>()
             .join(", "),
-        (cands[0].hyper.steps as f64 / crate::AUGMENTED_STEPS_FACTOR).round(),
-        crate::AUGMENTED_STEPS_FACTOR,
+        (cands[0].hyper.steps as f64 / crate::settings::AUGMENTED_STEPS_FACTOR).round(),
+        crate::settings::AUGMENTED_STEPS_FACTOR,
         cands.len(),
         corpus
             .specs
@@ -583,10 +584,10 @@ pub fn render(ctx: &Context) -> String {
             .map(|s| format!("{} s", s.window_s))
             .collect::<Vec<_>>()
             .join(" / "),
-        crate::REGULARISATION,
-        crate::LENGTHS,
+        crate::settings::REGULARISATION,
+        crate::settings::LENGTHS,
         crate::cv::INNER_FOLDS,
-        crate::SEED,
+        crate::settings::SEED,
         KS,
     );
 
