@@ -277,7 +277,9 @@ fn top3(all: &[GenreProbability]) -> Vec<GenreProbability> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::stream::SignalStream;
     use crate::model::test_model;
+    use stream::StreamClassifier;
 
     /// A few seconds of a chord with a slow tremolo, at `sr` Hz.
     pub(super) fn signal(seconds: f32, sr: u32) -> Vec<f32> {
@@ -490,6 +492,31 @@ mod tests {
         // A quiet chord (-66 dBFS peak) is still music.
         let quiet: Vec<f32> = signal(2.0, SAMPLE_RATE).iter().map(|v| v * 5e-4).collect();
         assert!(m.classify(&quiet, SAMPLE_RATE).is_ok());
+    }
+
+    #[test]
+    fn dc_at_any_rate_is_no_music_whole_and_streamed() {
+        // The level is measured on the input: resampling turns the edges of
+        // a DC offset into a short transient (about -45 dBFS over 4 s at
+        // 44.1 kHz), which must not count as music.
+        let m = test_model(5, 8, 1.0, 1.0);
+        for sr in [8_000u32, 16_000, 44_100, 48_000, 96_000] {
+            let y = vec![0.27f32; 4 * sr as usize];
+            let whole = m.classify(&y, sr);
+            assert!(
+                matches!(whole, Err(Error::NoMusic { .. })),
+                "{sr} Hz: {whole:?}"
+            );
+            let mut st = StreamClassifier::new(&m, SignalStream::new(sr).unwrap(), None);
+            for piece in y.chunks(10_000) {
+                st.push(piece, &mut |_, _| true).unwrap();
+            }
+            let streamed = st.finish(false, &mut |_, _| true);
+            assert!(
+                matches!(streamed, Err(Error::NoMusic { .. })),
+                "{sr} Hz: {streamed:?}"
+            );
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub struct Signal<'a> {
     samples: Cow<'a, [f32]>,
     input_rate: u32,
     input_len: usize,
+    ac_rms: f32,
 }
 
 impl<'a> Signal<'a> {
@@ -28,6 +29,7 @@ impl<'a> Signal<'a> {
             samples: to_analysis_rate(samples, sample_rate),
             input_rate: sample_rate,
             input_len: samples.len(),
+            ac_rms: ac_rms(samples),
         })
     }
 
@@ -46,14 +48,19 @@ impl<'a> Signal<'a> {
         (self.input_len as f64 / self.input_rate as f64) as f32
     }
 
-    /// Root-mean-square level around the mean (the AC part), at
-    /// [`crate::SAMPLE_RATE`].
+    /// Root-mean-square level around the mean (the AC part) of the input,
+    /// as given: before resampling, whose filter would turn the edges of a
+    /// DC offset into a level of its own.
     pub fn ac_rms(&self) -> f32 {
-        let y = self.samples();
-        let n = y.len().max(1) as f64;
-        let mean = y.iter().map(|&v| v as f64).sum::<f64>() / n;
-        (y.iter().map(|&v| (v as f64 - mean).powi(2)).sum::<f64>() / n).sqrt() as f32
+        self.ac_rms
     }
+}
+
+/// Root-mean-square level of `y` around its mean.
+fn ac_rms(y: &[f32]) -> f32 {
+    let n = y.len().max(1) as f64;
+    let mean = y.iter().map(|&v| v as f64).sum::<f64>() / n;
+    (y.iter().map(|&v| (v as f64 - mean).powi(2)).sum::<f64>() / n).sqrt() as f32
 }
 
 /// Rejects inputs the analysis cannot take, with the reason.

@@ -79,9 +79,8 @@ impl SignalStream {
             return Err(e);
         }
         self.input_len += x.len() as u64;
-        let first = out.len();
+        self.level.add(x);
         self.resampler.push(x, out);
-        self.level.add(&out[first..]);
         Ok(())
     }
 
@@ -89,14 +88,11 @@ impl SignalStream {
     /// length ([`Error::Empty`], [`Error::TooShort`]).
     pub fn finish(&mut self, out: &mut Vec<f32>) -> Result<StreamEnd, Error> {
         check_length(self.input_len as usize, self.input_rate)?;
-        let first = out.len();
         self.resampler.finish(out);
-        let mut level = self.level;
-        level.add(&out[first..]);
         Ok(StreamEnd {
             input_rate: self.input_rate,
             duration: (self.input_len as f64 / self.input_rate as f64) as f32,
-            ac_rms: level.ac_rms(),
+            ac_rms: self.level.ac_rms(),
         })
     }
 }
