@@ -18,35 +18,12 @@ import { writeSection } from './report.mjs';
 import { chromium } from 'playwright-core';
 import { createClassifier, trainModel } from '../js/node.js';
 import { serve } from './serve.mjs';
+import { songSetFile } from './songset.mjs';
 
 const GENRES_DIR = join(ROOT, '..', 'shared', 'data', 'gtzan-subset', 'genres');
 const LABELS = ['blues', 'classical', 'metal'];
 const SONGS = 8;
 const runs = Number(process.argv[2] || 3);
-
-/** The song-set file of `genre-train teach` (SongSet::to_bytes in crates/trainer/src/songs.rs). */
-function songSetFile(examples) {
-  const labels = [...new Set(examples.map((e) => e.label))];
-  const parts = [Buffer.from('GENRESNG', 'latin1')];
-  const u32 = (v) => {
-    const b = Buffer.alloc(4);
-    b.writeUInt32LE(v);
-    parts.push(b);
-  };
-  u32(labels.length);
-  for (const l of labels) {
-    const b = Buffer.from(l, 'utf8');
-    u32(b.length);
-    parts.push(b);
-  }
-  u32(examples.length);
-  for (const e of examples) {
-    u32(labels.indexOf(e.label));
-    u32(e.features.windows);
-  }
-  for (const e of examples) parts.push(Buffer.from(e.features.features.buffer, e.features.features.byteOffset, e.features.features.byteLength));
-  return Buffer.concat(parts);
-}
 
 const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 

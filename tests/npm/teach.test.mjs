@@ -16,45 +16,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../scripts/build.mjs';
 import { createClassifier, trainModel, GENRES } from '../../js/node.js';
+import { songSetFile } from '../../scripts/songset.mjs';
+import { KINDS, RATE, song } from './songs.mjs';
 
-const RATE = 22050;
 const N_FEATURES = 498;
 /** Largest difference of a window probability allowed between native and WebAssembly training (measured on 2026-11-30: 3e-10 frozen, 1e-13 fine-tuned). */
 export const PARITY_TOLERANCE = 1e-6;
 
-/** A seeded generator (LCG) for the songs' noise and variations. */
-function lcg(seed) {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
-
-/** Song `k` of kind `kind` ("drone", "beat" or "bright"), `seconds` long. */
-function song(kind, k, seconds = 5) {
-  const y = new Float32Array(Math.round(seconds * RATE));
-  const rnd = lcg(1000 * kind.length + k);
-  const root = 80 * 2 ** (((k * 7) % 12) / 12);
-  const tempo = 1.6 + 0.15 * k;
-  for (let i = 0; i < y.length; i++) {
-    const t = i / RATE;
-    let v = 0;
-    if (kind === 'drone') {
-      for (const r of [1, 1.5, 2, 3]) v += 0.12 * Math.sin(2 * Math.PI * root * r * t) * (0.8 + 0.2 * Math.sin(2 * Math.PI * 0.3 * t));
-    } else if (kind === 'beat') {
-      const beat = (t * tempo) % 1;
-      v += 0.5 * Math.sin(2 * Math.PI * 55 * t) * Math.exp(-beat * 25);
-      v += 0.2 * (rnd() * 2 - 1) * Math.exp(-((t * tempo * 2) % 1) * 30);
-    } else {
-      const note = Math.floor(t * tempo * 4);
-      const f = root * 8 * [1, 1.25, 1.5, 2][note % 4];
-      v += 0.25 * Math.sin(2 * Math.PI * f * t) * Math.exp(-((t * tempo * 4) % 1) * 4);
-      v += 0.01 * (rnd() * 2 - 1);
-    }
-    y[i] = v;
-  }
-  return y;
-}
-
-const KINDS = ['drone', 'beat', 'bright'];
 /** Training songs per label, and held-out songs per label. */
 const TRAIN = 4;
 const HELD_OUT = 2;
@@ -260,30 +228,6 @@ test('createClassifier rejects bytes that are not a model', async () => {
     });
   }
 });
-
-/** The song-set file of `genre-train teach` (crates/trainer/src/songs.rs, SongSet::to_bytes). */
-function songSetFile(list) {
-  const labels = [...new Set(list.map((e) => e.label))];
-  const parts = [Buffer.from('GENRESNG', 'latin1')];
-  const u32 = (v) => {
-    const b = Buffer.alloc(4);
-    b.writeUInt32LE(v);
-    parts.push(b);
-  };
-  u32(labels.length);
-  for (const l of labels) {
-    const b = Buffer.from(l, 'utf8');
-    u32(b.length);
-    parts.push(b);
-  }
-  u32(list.length);
-  for (const e of list) {
-    u32(labels.indexOf(e.label));
-    u32(e.features.windows);
-  }
-  for (const e of list) parts.push(Buffer.from(e.features.features.buffer, e.features.features.byteOffset, e.features.features.byteLength));
-  return Buffer.concat(parts);
-}
 
 test('WebAssembly and native training give the same model', async (t) => {
   execFileSync('cargo', ['build', '--quiet', '--profile', 'test', '-p', 'genre-train'], { cwd: ROOT, stdio: 'inherit' });
