@@ -137,22 +137,10 @@ impl Model {
         signal: &Signal,
         progress: &mut dyn FnMut(usize, usize) -> bool,
     ) -> Result<Classification, Error> {
-        let y = signal.samples();
-        check_level(signal.ac_rms())?;
-        let (window, hop) = window_samples(self.window_s(), self.hop_s());
-        let ranges = window_ranges(y.len(), window, hop);
-        let total = ranges.len();
-        if !progress(0, total) {
-            return Err(Error::Cancelled);
-        }
         let mut sum = vec![0.0f64; self.genres().len()];
-        let mut windows = Vec::with_capacity(total);
-        for (i, r) in ranges.into_iter().enumerate() {
-            windows.push(self.classify_window(&y[r.clone()], r.start, &mut sum)?);
-            if !progress(i + 1, total) {
-                return Err(Error::Cancelled);
-            }
-        }
+        let windows = self.each_window(signal, progress, |y, start| {
+            self.classify_window(y, start, &mut sum)
+        })?;
         Ok(self.summarize(&sum, windows, signal.duration(), signal.input_rate(), false))
     }
 
@@ -167,6 +155,18 @@ impl Model {
         signal: &Signal,
         progress: &mut dyn FnMut(usize, usize) -> bool,
     ) -> Result<Vec<[f32; N_FEATURES]>, Error> {
+        self.each_window(signal, progress, |y, _| extract(y))
+    }
+
+    /// `f(window samples, start sample)` for each analysis window of
+    /// `signal` in order, after the no-music check; `progress(done, total)`
+    /// before the first window and after each, `false` cancelling.
+    fn each_window<T>(
+        &self,
+        signal: &Signal,
+        progress: &mut dyn FnMut(usize, usize) -> bool,
+        mut f: impl FnMut(&[f32], usize) -> Result<T, Error>,
+    ) -> Result<Vec<T>, Error> {
         let y = signal.samples();
         check_level(signal.ac_rms())?;
         let (window, hop) = window_samples(self.window_s(), self.hop_s());
@@ -175,14 +175,14 @@ impl Model {
         if !progress(0, total) {
             return Err(Error::Cancelled);
         }
-        let mut rows = Vec::with_capacity(total);
+        let mut out = Vec::with_capacity(total);
         for (i, r) in ranges.into_iter().enumerate() {
-            rows.push(extract(&y[r])?);
+            out.push(f(&y[r.clone()], r.start)?);
             if !progress(i + 1, total) {
                 return Err(Error::Cancelled);
             }
         }
-        Ok(rows)
+        Ok(out)
     }
 
     /// The result of the window `y` starting at sample `start` (at
