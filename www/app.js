@@ -4,7 +4,7 @@
 
 import { builtIn, classifier, inWorker, labelsInUse, onModelChange } from './classifier.js';
 import { createFileCard } from './card.js';
-import { collectDropped, collectFiles, describeCollected, plural } from './collect.js';
+import { collectDropped, collectFiles, describeCollected, droppedItems, plural } from './collect.js';
 import { errorBox, explain } from './errors.js';
 import { download, labelOrder, toCsv, toJson, toPlaylists, zip } from './export.js';
 import { bytes, el, genreName, throttledFrame } from './format.js';
@@ -402,16 +402,7 @@ document.addEventListener('drop', (e) => {
   dragDepth = 0;
   document.body.dataset.dragging = 'false';
   // Entries must be taken during the event; folders are walked afterwards.
-  /** @type {(FileSystemEntry | File)[]} */
-  const items = [];
-  for (const item of e.dataTransfer.items) {
-    if (item.kind !== 'file') continue;
-    const entry = typeof item.webkitGetAsEntry === 'function' ? item.webkitGetAsEntry() : null;
-    const file = entry ? null : item.getAsFile();
-    if (entry) items.push(entry);
-    else if (file) items.push(file);
-  }
-  if (items.length === 0) items.push(...e.dataTransfer.files);
+  const items = droppedItems(e.dataTransfer);
   collectNote.textContent = 'Reading the dropped files…';
   collectNote.hidden = false;
   collectDropped(items).then(

@@ -75,6 +75,27 @@ export function collectFiles(files) {
 }
 
 /**
+ * What a drop holds, taken during the drop event (the browser empties the
+ * DataTransfer afterwards): an entry per item where the browser gives one
+ * (folders are walked later, by collectDropped), otherwise its File.
+ * @param {DataTransfer} data
+ * @returns {(FileSystemEntry | File)[]}
+ */
+export function droppedItems(data) {
+  /** @type {(FileSystemEntry | File)[]} */
+  const items = [];
+  for (const item of data.items) {
+    if (item.kind !== 'file') continue;
+    const entry = typeof item.webkitGetAsEntry === 'function' ? item.webkitGetAsEntry() : null;
+    const file = entry ? null : item.getAsFile();
+    if (entry) items.push(entry);
+    else if (file) items.push(file);
+  }
+  if (items.length === 0) items.push(...data.files);
+  return items;
+}
+
+/**
  * The files of a drop: each item is a `webkitGetAsEntry()` entry (folders
  * are walked recursively) or, where the browser gives no entry, a File.
  * @param {(FileSystemEntry | File)[]} items

@@ -5,7 +5,7 @@
 
 import { trainModel } from '../js/index.js';
 import { builtIn, loadModel, modelInUse, renamedModel } from './classifier.js';
-import { collectDropped, collectFiles, describeCollected, plural } from './collect.js';
+import { collectDropped, collectFiles, describeCollected, droppedItems, plural } from './collect.js';
 import { errorBox, explain } from './errors.js';
 import { describeEstimate, estimateElement } from './estimate.js';
 import { el, throttledFrame } from './format.js';
@@ -274,16 +274,7 @@ function buildPanel(body, api, why) {
       e.stopPropagation();
       delete zone.dataset.dragging;
       document.body.dataset.dragging = 'false';
-      /** @type {(FileSystemEntry | File)[]} */
-      const items = [];
-      for (const item of e.dataTransfer.items) {
-        if (item.kind !== 'file') continue;
-        const entry = typeof item.webkitGetAsEntry === 'function' ? item.webkitGetAsEntry() : null;
-        const file = entry ? null : item.getAsFile();
-        if (entry) items.push(entry);
-        else if (file) items.push(file);
-      }
-      if (items.length === 0) items.push(...e.dataTransfer.files);
+      const items = droppedItems(e.dataTransfer);
       problemLine.textContent = 'Reading the dropped files…';
       collectDropped(items).then(
         (collected) => addTo(label, collected),
