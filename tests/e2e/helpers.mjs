@@ -43,12 +43,17 @@ export function pcmWav(frames, rate, channels) {
 }
 
 /**
- * A 16-bit 44.1 kHz stereo WAV of `seconds` of a synthetic tune (chords,
- * bass, hi-hat noise; the right channel a little quieter), deterministic.
+ * A 16-bit WAV of `seconds` of a synthetic tune (chords, bass, hi-hat
+ * noise), deterministic: mono, or stereo with the right channel a little
+ * quieter.
+ * @param {number} seconds
+ * @param {number} [rate]
+ * @param {1 | 2} [channels]
  */
-export function stereoTune(seconds, rate = 44100) {
+export function tuneWav(seconds, rate = 44100, channels = 2) {
   const n = Math.round(seconds * rate);
-  const data = pcmWav(n, rate, 2);
+  const data = pcmWav(n, rate, channels);
+  const gains = [1, 0.7].slice(0, channels);
   const chords = [
     [220, 277.18, 329.63],
     [196, 246.94, 293.66],
@@ -66,8 +71,7 @@ export function stereoTune(seconds, rate = 44100) {
     const beat = t % 0.5;
     v += 0.25 * Math.sin(2 * Math.PI * (chord[0] / 2) * t) * Math.exp(-beat * 6);
     v += 0.08 * noise() * Math.exp(-((t + 0.25) % 0.5) * 40);
-    data.writeInt16LE(s16(v), 44 + i * 4);
-    data.writeInt16LE(s16(0.7 * v), 46 + i * 4);
+    gains.forEach((g, c) => data.writeInt16LE(s16(g * v), 44 + 2 * (i * channels + c)));
   }
   return data;
 }

@@ -18,37 +18,12 @@ import {
   GTZAN,
   LAUNCH_ARGS,
   checkOffsite,
-  monoWav,
+  tuneWav,
   openPage as openPageOf,
   startServer,
   tableRows,
   waitForBatch,
 } from './helpers.mjs';
-
-/** 16-bit PCM mono WAV of `seconds` of a synthetic tune: chords, bass and hi-hat noise. */
-function makeWav(seconds, rate = 22050) {
-  const n = Math.round(seconds * rate);
-  const data = monoWav(n, rate);
-  const chords = [
-    [220, 277.18, 329.63],
-    [196, 246.94, 293.66],
-    [174.61, 220, 261.63],
-    [196, 246.94, 293.66],
-  ];
-  let seed = 12345;
-  const noise = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1;
-  for (let i = 0; i < n; i++) {
-    const t = i / rate;
-    const chord = chords[Math.floor(t / 2) % chords.length];
-    let v = 0;
-    for (const f of chord) v += 0.12 * Math.sin(2 * Math.PI * f * t) + 0.04 * Math.sin(4 * Math.PI * f * t);
-    const beat = t % 0.5;
-    v += 0.25 * Math.sin(2 * Math.PI * (chord[0] / 2) * t) * Math.exp(-beat * 6);
-    v += 0.08 * noise() * Math.exp(-((t + 0.25) % 0.5) * 40);
-    data.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(v * 32767 * 0.8))), 44 + i * 2);
-  }
-  return data;
-}
 
 /** The first FLAC clip of `genre` in the shared GTZAN subset. */
 function gtzanClip(genre) {
@@ -253,7 +228,7 @@ test('the page classifies dropped and picked files, keeps bad files on their own
   assert.equal(await page.locator('[style]').count(), 0, 'no inline style attributes');
   assert.match(await page.textContent('#privacy'), /Nothing is uploaded/);
 
-  const wav = { name: 'synthetic-tune.wav', mimeType: 'audio/wav', buffer: makeWav(15) };
+  const wav = { name: 'synthetic-tune.wav', mimeType: 'audio/wav', buffer: tuneWav(15, 22050, 1) };
   const clip = gtzanClip('classical');
   const flac = { name: clip.name, mimeType: 'audio/flac', buffer: clip.buffer };
   const notes = Buffer.from('These are notes, not music.\n'.repeat(40));
@@ -476,7 +451,7 @@ test('the page works offline once loaded', { timeout: 300_000 }, async () => {
   try {
     await page.reload();
     await page.waitForSelector('#engine-status[data-state="ready"]', { timeout: CLASSIFY_TIMEOUT });
-    await pickFiles(page, [{ name: 'offline.wav', mimeType: 'audio/wav', buffer: makeWav(6) }]);
+    await pickFiles(page, [{ name: 'offline.wav', mimeType: 'audio/wav', buffer: tuneWav(6, 22050, 1) }]);
     const [card] = await cardOutcomes(page, 1);
     checkClassified(card);
     assert.deepEqual(problems, [], 'no console errors');

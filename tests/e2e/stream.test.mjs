@@ -20,7 +20,7 @@ import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, CLASSIFY_TIMEOUT, GENRES, GTZAN, LAUNCH_ARGS, ROOT, openPage, pcmWav, startServer, stereoTune, waitForBatch } from './helpers.mjs';
+import { CHROMIUM, CLASSIFY_TIMEOUT, GENRES, GTZAN, LAUNCH_ARGS, ROOT, openPage, pcmWav, startServer, tuneWav, waitForBatch } from './helpers.mjs';
 
 const MEDIA = join(ROOT, 'target', 'e2e-media');
 const CLI = join(ROOT, 'target', 'release', 'genre');
@@ -189,7 +189,7 @@ function redTeam() {
   const add = (name, bytes, expect) => {
     files[name] = { path: write(name, bytes), expect };
   };
-  const wav = stereoTune(12);
+  const wav = tuneWav(12);
   add('tune.wav', wav, { truncated: false });
   const mp3 = readFileSync(mp3Of(join(dir, 'tune.wav'), join(dir, 'tune-source.mp3')));
   add('tune.mp3', mp3, { truncated: false });
@@ -295,7 +295,7 @@ test('red team: every damaged, edited or odd file gets the CLI\'s outcome on the
 
 test('a file changed after it was picked is named as such; an endless stream stops at the length cap; a codec only the browser reads falls back', { timeout: 300_000 }, async () => {
   const { context, page, problems } = await instrumentedPage();
-  const path = write('changing.wav', stereoTune(3));
+  const path = write('changing.wav', tuneWav(3));
   await page.evaluate(() => {
     const input = document.createElement('input');
     input.type = 'file';
@@ -304,7 +304,7 @@ test('a file changed after it was picked is named as such; an endless stream sto
   });
   await page.setInputFiles('#test-input', path);
   // Changed on disk after it was picked.
-  writeFileSync(path, stereoTune(4));
+  writeFileSync(path, tuneWav(4));
   const changed = await page.evaluate(async () => {
     const { classifier } = await import(new URL('classifier.js', location.href).href);
     const { explain } = await import(new URL('errors.js', location.href).href);
@@ -385,7 +385,7 @@ function longMp3(minutes) {
   const minute = join(MEDIA, 'minute.mp3');
   if (!existsSync(minute)) {
     const wav = join(MEDIA, 'minute.wav');
-    writeFileSync(wav, stereoTune(60));
+    writeFileSync(wav, tuneWav(60));
     // 32 kbit/s kept at 44.1 kHz stereo; no bit reservoir and no tag, so that
     // copies of the frames join into one valid stream.
     mp3Of(wav, minute, ['-b', '32', '--resample', '44.1', '-m', 's', '--nores', '-t']);
@@ -408,7 +408,7 @@ test('2 h and 3 h MP3s: bounded memory that does not grow with the length, no lo
   const [twoHours, threeHours] = [await longMp3(120), await longMp3(180)];
   const { context, page, problems } = await instrumentedPage();
   // Idle: the page after one short file (both modules loaded), settled.
-  const short = write('short.wav', stereoTune(5));
+  const short = write('short.wav', tuneWav(5));
   await page.setInputFiles('#file-input', short);
   await waitForBatch(page, 1);
   await page.click('#clear-button');
