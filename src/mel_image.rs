@@ -25,6 +25,19 @@ pub struct MelImage {
     pub db: Vec<f32>,
 }
 
+impl MelImage {
+    /// An image of `n_columns` columns (`db` row-major, [`N_MELS`] rows)
+    /// that pool `frames` STFT frames between them.
+    fn from_columns(db: Vec<f32>, n_columns: usize, frames: usize) -> Self {
+        MelImage {
+            n_mels: N_MELS,
+            n_columns,
+            seconds_per_column: frames as f64 / n_columns as f64 * HOP as f64 / SAMPLE_RATE as f64,
+            db,
+        }
+    }
+}
+
 /// The 128-band mel power spectrogram of `samples` in dB (librosa
 /// power_to_db with `ref` = the global maximum and `top_db=80`), averaged
 /// over runs of consecutive frames to at most `max_columns` columns.
@@ -98,12 +111,7 @@ fn pool_frames(
             image[m * n_columns + c] = (acc / count.max(1) as f64) as f32;
         }
     }
-    MelImage {
-        n_mels: N_MELS,
-        n_columns,
-        seconds_per_column: frames as f64 / n_columns as f64 * HOP as f64 / SAMPLE_RATE as f64,
-        db: image,
-    }
+    MelImage::from_columns(image, n_columns, frames)
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@
 use super::{pool_frames, MelImage};
 use crate::dsp::mel::{MelFilterBank, N_MELS};
 use crate::dsp::stft::{n_frames, Stft};
-use crate::dsp::{db, reduce, HOP, N_BINS, N_FFT, SAMPLE_RATE};
+use crate::dsp::{db, reduce, HOP, N_BINS, N_FFT};
 use crate::error::Error;
 
 /// Most frames kept for the exact image (16384 frames: 6.3 minutes, 8 MB).
@@ -220,18 +220,14 @@ impl MelStream {
                 image[m * n_columns + c] = (mean - ref_db).max(floor);
             }
         }
-        MelImage {
-            n_mels: N_MELS,
-            n_columns,
-            seconds_per_column: frames as f64 / n_columns as f64 * HOP as f64 / SAMPLE_RATE as f64,
-            db: image,
-        }
+        MelImage::from_columns(image, n_columns, frames)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dsp::SAMPLE_RATE;
     use crate::input::Signal;
 
     fn music(seconds: f64) -> Vec<f32> {
