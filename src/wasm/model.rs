@@ -27,11 +27,10 @@ impl JsModel {
         })
     }
 
-    /// The embedded model.
+    /// The embedded model (one copy, shared by every handle and stream).
     pub fn embedded() -> Result<JsModel, JsValue> {
-        Ok(JsModel {
-            model: Rc::new(Model::embedded()?.clone()),
-        })
+        let model = EMBEDDED.with(Clone::clone)?;
+        Ok(JsModel { model })
     }
 
     /// The output classes (genres or a personal model's labels), in order.
@@ -84,4 +83,11 @@ impl JsModel {
     pub(crate) fn shared(&self) -> Rc<Model> {
         Rc::clone(&self.model)
     }
+}
+
+thread_local! {
+    /// The embedded model behind a shared handle, copied once from the
+    /// static model (a thread-local, as wasm32 has one thread).
+    static EMBEDDED: Result<Rc<Model>, crate::Error> =
+        Model::embedded().map(|m| Rc::new(m.clone()));
 }

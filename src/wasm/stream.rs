@@ -41,8 +41,13 @@ impl ClassifierStream {
         #[wasm_bindgen(js_name = melColumns)] mel_columns: Option<f64>,
         #[wasm_bindgen(js_name = maxSeconds)] max_seconds: Option<f64>,
     ) -> Result<ClassifierStream, JsValue> {
-        let model = EMBEDDED.with(|m| m.clone()).map_err(JsValue::from)?;
-        Self::open(model, rate, expected_length, mel_columns, max_seconds)
+        Self::open(
+            JsModel::embedded()?.shared(),
+            rate,
+            expected_length,
+            mel_columns,
+            max_seconds,
+        )
     }
 
     /// As the constructor, classified with `model` (a personal model).
@@ -144,13 +149,6 @@ impl ClassifierStream {
             image: None,
         })
     }
-}
-
-thread_local! {
-    /// The embedded model, shared by the streams that use it (copied once
-    /// from the static model; a thread-local as wasm32 has one thread).
-    static EMBEDDED: Result<Rc<Model>, crate::Error> =
-        crate::Model::embedded().map(|m| Rc::new(m.clone()));
 }
 
 fn finished() -> JsValue {
