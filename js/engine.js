@@ -20,22 +20,24 @@ import { GenreError, asGenreError, cancelled } from './errors.js';
  * (without `model`, the embedded model); a stream of channel pieces: "open",
  * then "push" for each piece, then "end" (the samples of a file the browser
  * decoded, mixed to mono here); in the worker, "file": a File or Blob decoded
- * and classified as a stream (js/stream.js).
- * @typedef {{ op: 'load', model?: ModelRef }
+ * and classified as a stream (js/stream.js), and "follow": a share of the
+ * windows of a file another worker decodes (js/share.js).
+ * @typedef {{ op: 'load', model?: ModelRef, decoderUrl?: string }
  *   | { op: 'features', samples: Float32Array, sampleRate: number }
  *   | { op: 'classify', samples: Float32Array, sampleRate: number, melColumns?: number, model?: ModelRef }
  *   | { op: 'windowFeatures', samples: Float32Array, sampleRate: number, model?: ModelRef }
  *   | { op: 'open', sampleRate: number, length: number, melColumns?: number, model?: ModelRef }
  *   | { op: 'push', channels: Float32Array[] }
  *   | { op: 'end' }
- *   | { op: 'file', file: Blob, melColumns?: number, decoderUrl: string, maxSeconds?: number, model?: ModelRef }} Request
+ *   | { op: 'file', file: Blob, melColumns?: number, decoderUrl: string, maxSeconds?: number, model?: ModelRef, share?: { ports: MessagePort[], cycle: number[], token: string } }
+ *   | { op: 'follow', port: MessagePort, cycle: number[], part: number, melColumns?: number, token: string, model?: ModelRef }} Request
  */
 
 /**
  * The answer to each operation (`load`: the model's labels; "file":
  * `{ fallback: true }` when the decoder module does not read the file, with
  * the bytes when they were read whole: on the calling thread).
- * @typedef {{ load: { genres: string[] }, features: Float32Array, classify: Classification<string>, windowFeatures: WindowFeatures, open: null, push: null, end: Classification<string>, file: Classification<string> | { fallback: true, bytes?: ArrayBuffer } }} Replies
+ * @typedef {{ load: { genres: string[] }, features: Float32Array, classify: Classification<string>, windowFeatures: WindowFeatures, open: null, push: null, end: Classification<string>, file: Classification<string> | { fallback: true, bytes?: ArrayBuffer }, follow: null }} Replies
  */
 
 /**
@@ -164,7 +166,7 @@ function compute(request, progress) {
     }
   }
   if (request.op === 'open' || request.op === 'push' || request.op === 'end') return piece(request, progress);
-  if (request.op === 'file') throw new GenreError('internal', 'files are streamed in the worker only');
+  if (request.op === 'file' || request.op === 'follow') throw new GenreError('internal', 'files are streamed in the worker only');
   const { op, samples, sampleRate } = request;
   if (op === 'features') return core.features(samples, sampleRate);
   if (op === 'windowFeatures') {

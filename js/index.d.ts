@@ -154,6 +154,15 @@ export interface ClassifyOptions {
    * 12 hours); a longer file rejects with "decode".
    */
   maxSeconds?: number;
+  /**
+   * classifyFile in the browser: whether the pool's idle workers share the
+   * file (default true): one decodes it and sends them the samples, each
+   * computes its share of the analysis windows, and the result is the same,
+   * bit for bit, as from one worker. Pass false when other files will
+   * follow at once (a batch: one file per worker is faster);
+   * classifyFiles never shares.
+   */
+  split?: boolean;
 }
 
 /**
@@ -273,10 +282,11 @@ export interface ClassifierOptions {
   worker?: boolean;
   /**
    * The size of the worker pool (0: the calling thread). Default:
-   * `Math.min(navigator.hardwareConcurrency || 2, 4)`. Workers start when
-   * there is work for them: one when the classifier is created, more only
-   * for concurrent requests and batches. Each holds its own copy of the
-   * WebAssembly module and its memory (see BENCHMARKS.md).
+   * `Math.min(navigator.hardwareConcurrency || 2, 4)`. One worker starts
+   * before `createClassifier` resolves, the others in the background just
+   * after (a single file is shared among the idle ones: see
+   * `ClassifyOptions.split`). Each holds its own copy of the WebAssembly
+   * module and its memory (see BENCHMARKS.md).
    */
   workers?: number;
   /**

@@ -8,7 +8,7 @@
 // Node.js loads js/node.js instead (the `node` condition of package.json's
 // exports), which runs this module with its own platform (see Platform).
 
-import { GenreError, asGenreError, cancelled, readError } from './errors.js';
+import { GenreError, asGenreError, cancelled, readError, serializeError } from './errors.js';
 import { decodeToBuffer, decodeToMono, downmix } from './decode.js';
 import { defaultWasmUrl } from '../pkg/genre_classifier.js';
 import { trainWith } from './teach.js';
@@ -109,13 +109,27 @@ export async function createClassifier(options = {}) {
     const decoderUrl = options.decoderUrl != null
       ? resolveUrl(options.decoderUrl, base, 'decoderUrl')
       : platform === BROWSER ? resolveUrl('decoder/genre_decoder.js', wasmUrl, 'decoderUrl') : '';
-    // One worker loads the module (and the model) now; the others start when there is work for them.
-    const { genres } = await pool.with((slot) => slot.request(model ? { op: 'load', model } : { op: 'load' }, [], {}), undefined);
+    // One worker loads the module (and the model) now, the others in the
+    // background (so that the first file can be shared among them).
+    const load = loadJob(decoderUrl, model);
+    const { genres } = await pool.with(load, undefined);
+    pool.startIdle(load);
     return new Classifier(pool, platform, decoderUrl, model, genres);
   } catch (err) {
     if (pool) pool.terminate();
     throw asGenreError(err);
   }
+}
+
+/**
+ * Starts a worker: loads the module and the model (then, in the worker's
+ * spare time, the decoder module if the browser holds it already).
+ * @param {string} decoderUrl
+ * @param {ModelRef | null} model
+ * @returns {(slot: Slot) => Promise<Replies['load']>}
+ */
+function loadJob(decoderUrl, model) {
+  return (slot) => slot.request({ op: 'load', decoderUrl: decoderUrl || undefined, ...(model ? { model } : {}) }, [], {});
 }
 
 /** Numbers the models given as bytes: each classifier's is its own. */
@@ -283,7 +297,7 @@ class Classifier {
             /** @type {FileOutcome<string>} */
             let outcome;
             try {
-              const value = await this.#decodeAndClassify(slot, list[index], { signal, melColumns });
+              const value = await this.#decodeAndClassify(slot, list[index], { signal, melColumns, split: false });
               outcome = { status: 'fulfilled', value };
             } catch (err) {
               const reason = asGenreError(err);
@@ -381,7 +395,10 @@ class Classifier {
    */
   async releaseMemory() {
     const fresh = this.#pool.recycleIdle();
-    if (fresh) await this.#pool.with((slot) => slot.request({ op: 'load', ...this.#modelField() }, [], {}), undefined).catch(() => {});
+    if (!fresh) return;
+    const load = loadJob(this.#decoderUrl, this.#model);
+    await this.#pool.with(load, undefined).catch(() => {});
+    this.#pool.startIdle(load);
   }
 
   /**
@@ -413,13 +430,18 @@ class Classifier {
    * @param {ClassifyOptions} options
    */
   async #streamFile(slot, input, options) {
-    const { onProgress, signal, melColumns = 0, maxSeconds } = options;
+    const { onProgress, signal, melColumns = 0, split = true } = options;
     const file = asBlob(input);
-    const streamed = await slot.request(
-      { op: 'file', file, melColumns, decoderUrl: this.#decoderUrl, maxSeconds, ...this.#modelField() },
-      [],
-      { onProgress, signal },
-    );
+    // Idle started workers share the file's analysis (js/share.js).
+    const followers = split && slot instanceof WorkerSlot ? this.#pool.takeIdle() : [];
+    let streamed;
+    try {
+      streamed = followers.length > 0
+        ? await this.#shareFile(/** @type {WorkerSlot} */ (slot), followers, file, options)
+        : await slot.request(this.#fileRequest(file, options), [], { onProgress, signal });
+    } finally {
+      for (const f of followers) this.#pool.release(f);
+    }
     if (!('fallback' in streamed)) {
       report(onProgress, 1, 'done');
       return streamed;
@@ -442,6 +464,53 @@ class Classifier {
     const result = await this.#handOver(slot, buffer, melColumns, options);
     report(onProgress, 1, 'done');
     return result;
+  }
+
+  /**
+   * The "file" request for `file` (a worker decodes and classifies it).
+   * @param {Blob} file
+   * @param {ClassifyOptions} options
+   * @returns {Request & { op: 'file' }}
+   */
+  #fileRequest(file, { melColumns = 0, maxSeconds }) {
+    return { op: 'file', file, melColumns, decoderUrl: this.#decoderUrl, maxSeconds, ...this.#modelField() };
+  }
+
+  /**
+   * A file decoded by `leader` and analysed by it and `followers` together
+   * (js/share.js: the leader sends them the samples over MessagePorts, each
+   * computes the windows dealt to it, the leader merges them); resolves
+   * once every worker is done with it. A worker that fails stops the
+   * others.
+   * @param {WorkerSlot} leader
+   * @param {WorkerSlot[]} followers
+   * @param {Blob} file
+   * @param {ClassifyOptions} options
+   */
+  async #shareFile(leader, followers, file, options) {
+    const { onProgress, signal, melColumns = 0 } = options;
+    const cycle = dealCycle(followers.length + 1);
+    const token = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const channels = followers.map(() => new MessageChannel());
+    let leading = true;
+    const following = followers.map((slot, i) => {
+      /** @type {Request} */
+      const req = { op: 'follow', port: channels[i].port2, cycle, part: i + 1, melColumns: i === 0 ? melColumns : 0, token, ...this.#modelField() };
+      return slot.request(req, [channels[i].port2], { signal }).catch((err) => {
+        // The leader would wait for this worker's windows.
+        if (leading) leader.notify({ op: 'abandon', token, error: serializeError(err) });
+        throw err;
+      });
+    });
+    const ports = channels.map((c) => c.port1);
+    try {
+      return await leader.request({ ...this.#fileRequest(file, options), share: { ports, cycle, token } }, ports, { onProgress, signal });
+    } finally {
+      leading = false;
+      // Followers still waiting (the leader failed, or did not read the file) stop.
+      for (const f of followers) f.notify({ op: 'unfollow', token });
+      await Promise.allSettled(following);
+    }
   }
 
   /**
@@ -486,8 +555,9 @@ class Classifier {
 }
 
 /**
- * Hands out free slots, first to the longest waiting, preferring started
- * workers; starts the others only when they are needed.
+ * Hands out free slots, first to the longest waiting, preferring the
+ * started worker freed last; starts the others in the background
+ * (startIdle) or when they are needed.
  */
 class Pool {
   /**
@@ -517,8 +587,11 @@ class Pool {
     if (this.closed) return Promise.reject(terminated());
     if (signal && signal.aborted) return Promise.reject(cancelled());
     if (this.idle.length > 0) {
-      const warm = this.idle.findIndex((s) => s.warm);
-      return Promise.resolve(this.idle.splice(Math.max(warm, 0), 1)[0]);
+      // The started worker freed last: the one that led the last file (see
+      // #streamFile) has the decoder module loaded and its code optimised.
+      let warm = this.idle.length - 1;
+      while (warm > 0 && !this.idle[warm].warm) warm -= 1;
+      return Promise.resolve(this.idle.splice(warm, 1)[0]);
     }
     return new Promise((resolve, reject) => {
       const waiter = {
@@ -533,6 +606,28 @@ class Pool {
       if (signal) signal.addEventListener('abort', waiter.onAbort, { once: true });
       this.waiting.push(waiter);
     });
+  }
+
+  /**
+   * Takes every idle started worker (when no request waits for one), for a
+   * file they share; each is given back with `release`.
+   * @returns {WorkerSlot[]}
+   */
+  takeIdle() {
+    if (this.closed || this.waiting.length > 0) return [];
+    const taken = /** @type {WorkerSlot[]} */ (this.idle.filter((s) => s instanceof WorkerSlot && s.warm));
+    this.idle = this.idle.filter((s) => !taken.includes(/** @type {WorkerSlot} */ (s)));
+    return taken;
+  }
+
+  /**
+   * Starts the idle workers not yet started, in the background, with `job`
+   * (loading the module). They stay free: a request given one meanwhile
+   * runs once the module is loaded (a worker answers in order).
+   * @param {(slot: Slot) => Promise<unknown>} job
+   */
+  startIdle(job) {
+    for (const slot of this.idle.filter((s) => !s.warm)) job(slot).catch(() => {});
   }
 
   /** @param {Slot} slot */
@@ -588,6 +683,19 @@ class Pool {
     this.waiting = [];
     this.idle = [];
   }
+}
+
+/**
+ * The deal of a shared file's windows among `parts` workers (js/share.js):
+ * window k goes to part cycle[k % cycle.length]. Part 0, the leader, also
+ * decodes the file, so it takes one window in 2 * parts - 1, each other
+ * part two (balanced for MP3, the costliest to decode, on 2 cores; see
+ * BENCHMARKS.md).
+ * @param {number} parts
+ * @returns {number[]}
+ */
+function dealCycle(parts) {
+  return Array.from({ length: parts }, (_, p) => (p === 0 ? [0] : [p, p])).flat();
 }
 
 /**
@@ -833,6 +941,15 @@ class WorkerSlot {
     this.worker = null;
     this.answered = false;
     this.used = false;
+  }
+
+  /**
+   * Posts a notice that has no answer (js/share.js's "abandon" and
+   * "unfollow") to the worker, if it is running.
+   * @param {{ op: 'abandon' | 'unfollow', token: string, error?: { code: string, message: string } }} notice
+   */
+  notify(notice) {
+    if (this.worker) this.worker.postMessage(notice);
   }
 
   /** Replaces the worker (idle) by a fresh one, started on the next request. */

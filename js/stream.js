@@ -15,6 +15,7 @@
 
 import * as core from '../pkg/genre_classifier.js';
 import { GenreError, readError } from './errors.js';
+import { Followers } from './share.js';
 
 /**
  * @import { Classification } from './index.js'
@@ -39,9 +40,10 @@ let decoderBroken = false;
  * Where the last streamed file's time went, in ms (for benchmarks: the
  * worker sends it beside the result): opening (loading the decoder module on
  * the first file, reading the header), decoding, analysing (resampling,
- * features, network, mel frames), finishing (last windows, mel image); and
- * the start and end as absolute times (`performance.timeOrigin + now()`).
- * @type {{ start: number, open: number, decode: number, analyse: number, finish: number, end: number } | null}
+ * features, network, mel frames), waiting for the workers sharing the file
+ * (js/share.js), finishing (last windows, mel image); and the start and end
+ * as absolute times (`performance.timeOrigin + now()`).
+ * @type {{ start: number, open: number, decode: number, analyse: number, wait: number, finish: number, end: number } | null}
  */
 export let lastTimings = null;
 
@@ -49,16 +51,18 @@ export let lastTimings = null;
 export const FALLBACK = Object.freeze({ fallback: true });
 
 /**
- * Loads the decoder module from `url` (its glue; the .wasm lies beside it).
+ * Loads the decoder module from `url` (its glue; the .wasm lies beside it,
+ * or is given as `wasm`, a response already fetched).
  * @param {string} url
+ * @param {Response} [wasm]
  * @returns {Promise<DecoderModule>}
  */
-function loadDecoder(url) {
+function loadDecoder(url, wasm) {
   if (!decoder) {
     decoder = (async () => {
       // A URL known at run time: bundlers must leave it alone.
       const glue = await import(/* @vite-ignore */ /* webpackIgnore: true */ url);
-      const exports = await glue.default({ module_or_path: new URL('genre_decoder_bg.wasm', url) });
+      const exports = await glue.default({ module_or_path: wasm ?? new URL('genre_decoder_bg.wasm', url) });
       return { StreamDecoder: glue.StreamDecoder, memory: exports.memory };
     })();
     decoder.catch(() => {
@@ -66,6 +70,70 @@ function loadDecoder(url) {
     });
   }
   return decoder;
+}
+
+/**
+ * Loads the decoder module from `url` ahead of the first file, but only when
+ * the browser holds it already (a visitor who has classified files before:
+ * the HTTP cache, or the page's offline cache), so that a first visit
+ * downloads nothing more than it needs; then decodes a second of MP3 with
+ * it, so that the browser optimises the decoder's code before the first
+ * file (as warmUp does for the analysis).
+ * @param {string | undefined} url
+ */
+export async function preloadDecoder(url) {
+  if (decoder || !url) return;
+  try {
+    const wasm = await fetch(new URL('genre_decoder_bg.wasm', url), { cache: 'only-if-cached', mode: 'same-origin' });
+    if (!wasm.ok) return;
+    const mod = await loadDecoder(url, wasm);
+    // One second of a synthetic tune as MP3, beside the module (scripts/decoder_warm_up.mjs).
+    const bytes = new Uint8Array(await (await fetch(new URL('warm-up.mp3', url))).arrayBuffer());
+    const dec = new mod.StreamDecoder((start, end) => bytes.subarray(start, end), bytes.length, 'mp3');
+    try {
+      while (dec.next(PIECE));
+      dec.finish();
+    } finally {
+      dec.free();
+    }
+  } catch {
+    // Not held (or another origin), or no warm-up file: the first file loads it.
+  }
+}
+
+/** Seconds of the warm-up's signal, and of each of its pieces. */
+const WARM_UP_SECONDS = 4;
+const WARM_UP_PIECE = 0.5;
+
+/**
+ * The warm-up of a worker: a synthetic signal through the streamed analysis
+ * (ClassifierStream, with a mel image), so that the browser compiles the hot
+ * code with its optimising tier while the page waits for a file, rather than
+ * during the first file (WebAssembly starts in a baseline tier; the
+ * functions that run often are optimised). It runs piece by piece, between
+ * tasks, and stops as soon as `busy()`: a request waits for one piece at most.
+ * @param {() => boolean} busy
+ */
+export async function warmUp(busy) {
+  const rate = 44100;
+  const piece = Math.round(rate * WARM_UP_PIECE);
+  const stream = new core.ClassifierStream(rate, WARM_UP_SECONDS * rate, 64, undefined);
+  try {
+    for (let at = 0; at < WARM_UP_SECONDS * rate; at += piece) {
+      await new Promise((resolve) => setTimeout(resolve));
+      if (busy()) return;
+      const x = new Float32Array(piece);
+      for (let i = 0; i < piece; i++) {
+        const t = (at + i) / rate;
+        x[i] = 0.3 * Math.sin(2 * Math.PI * 220 * t) + 0.2 * Math.sin(2 * Math.PI * 331 * t) * Math.exp(-(t % 0.5) * 6);
+      }
+      stream.push(x, undefined);
+    }
+    stream.finish(false, undefined);
+    stream.melImage();
+  } finally {
+    stream.free();
+  }
 }
 
 /** Bytes of WebAssembly memory the decoder module holds (0 before it loads). */
@@ -101,6 +169,12 @@ function extension(name) {
 }
 
 /**
+ * The workers sharing a file's analysis (js/share.js): ports to them, the
+ * deal of windows (part 0 is this worker), and the name of the shared file.
+ * @typedef {{ ports: MessagePort[], cycle: number[], token: string }} Share
+ */
+
+/**
  * The bytes of a file as the decoder reads them: `read(start, end)`, synchronously.
  * @typedef {{ read: (start: number, end: number) => Uint8Array, size: number, name: string }} Source
  */
@@ -134,15 +208,17 @@ export function memorySource(bytes, name) {
 /**
  * Classifies a file as it decodes it; resolves to FALLBACK when the decoder
  * module does not read it (another format or codec: AAC, Opus, ...) or
- * cannot be loaded.
- * @param {{ source: Source, melColumns?: number, decoderUrl: string, maxSeconds?: number, model?: core.Model | null }} request
+ * cannot be loaded. With `share`, other workers share the analysis
+ * (js/share.js): this one decodes, sends them the samples and computes its
+ * windows; the first of them draws the mel image.
+ * @param {{ source: Source, melColumns?: number, decoderUrl: string, maxSeconds?: number, model?: core.Model | null, share?: Share }} request
  * @param {Progress} progress
  * @returns {Promise<Classification | typeof FALLBACK>}
  */
-export async function classifyStream({ source, melColumns = 0, decoderUrl, maxSeconds, model }, progress) {
+export async function classifyStream({ source, melColumns = 0, decoderUrl, maxSeconds, model, share }, progress) {
   const clock = () => performance.timeOrigin + performance.now();
   const start = clock();
-  const t = { start, open: 0, decode: 0, analyse: 0, finish: 0, end: 0 };
+  const t = { start, open: 0, decode: 0, analyse: 0, wait: 0, finish: 0, end: 0 };
   lastTimings = null;
   /** @type {DecoderModule} */
   let mod;
@@ -156,6 +232,7 @@ export async function classifyStream({ source, melColumns = 0, decoderUrl, maxSe
   let dec = null;
   /** @type {core.ClassifierStream | null} */
   let stream = null;
+  const followers = share ? new Followers(share.ports, share.token) : null;
   try {
     try {
       dec = new mod.StreamDecoder(read, size, extension(name));
@@ -167,8 +244,10 @@ export async function classifyStream({ source, melColumns = 0, decoderUrl, maxSe
       if (err && (err.unsupported === 'codec' || (err.unsupported === 'format' && !ownedFormat(read, size)))) return FALLBACK;
       throw err;
     }
-    const columns = Number.isFinite(melColumns) ? Math.max(0, Math.floor(melColumns)) : 0;
-    const share = columns > 0 ? 0.95 : 1;
+    const wanted = Number.isFinite(melColumns) ? Math.max(0, Math.floor(melColumns)) : 0;
+    // Shared: the first follower draws the mel image.
+    const columns = followers ? 0 : wanted;
+    const scale = wanted > 0 ? 0.95 : 1;
     let reported = -1;
     if (progress(0, 'analyse') === false) throw new GenreError('cancelled', 'the request was cancelled');
     let now = clock();
@@ -184,12 +263,23 @@ export async function classifyStream({ source, melColumns = 0, decoderUrl, maxSe
         stream = model
           ? core.ClassifierStream.withModel(model, rate, dec.expectedLength, columns, maxSeconds)
           : new core.ClassifierStream(rate, dec.expectedLength, columns, maxSeconds);
+        if (followers && share) {
+          stream.share(Uint8Array.from(share.cycle), 0);
+          followers.open({ sampleRate: rate, expectedLength: dec.expectedLength, maxSeconds });
+        }
+      }
+      if (followers) {
+        await followers.send(piece);
+        const sent = clock();
+        t.wait += sent - decoded;
+        now = sent;
       }
       stream.push(piece, undefined);
-      now = clock();
-      t.analyse += now - decoded;
+      const analysed = clock();
+      t.analyse += analysed - now;
+      now = analysed;
       // (progress below counts as analysis)
-      const fraction = Math.floor(share * dec.progress * 100) / 100;
+      const fraction = Math.floor(scale * dec.progress * 100) / 100;
       if (fraction > reported) {
         reported = fraction;
         if (progress(fraction, 'analyse') === false) throw new GenreError('cancelled', 'the request was cancelled');
@@ -197,11 +287,22 @@ export async function classifyStream({ source, melColumns = 0, decoderUrl, maxSe
     }
     const truncated = dec.finish();
     if (!stream) throw new GenreError('empty', 'the file holds no audio');
-    if (columns > 0) progress(share, 'mel');
+    if (wanted > 0) progress(scale, 'mel');
     /** @type {Classification} */
-    const result = stream.finish(truncated, undefined);
-    const mel = stream.melImage();
-    if (mel) result.mel = mel;
+    let result;
+    if (followers) {
+      const parts = await followers.end();
+      const waited = clock();
+      t.wait += waited - now;
+      now = waited;
+      result = stream.finish(truncated, undefined, Followers.rows(parts));
+      const mel = parts[0].mel;
+      if (mel) result.mel = mel;
+    } else {
+      result = stream.finish(truncated, undefined);
+      const mel = stream.melImage();
+      if (mel) result.mel = mel;
+    }
     t.end = clock();
     t.finish = t.end - now;
     lastTimings = t;
@@ -214,6 +315,7 @@ export async function classifyStream({ source, melColumns = 0, decoderUrl, maxSe
     }
     throw readError(err);
   } finally {
+    if (followers) followers.close();
     if (!decoderBroken) {
       if (dec) dec.free();
       if (stream) stream.free();

@@ -2,7 +2,9 @@
 // js/worker.js, which scripts/build.mjs bundles from this file (with the
 // engine and the glue) into one file without imports.
 // Messages in:  { id, op, wasmUrl, ...request } (see engine.js's Request; "file"
-//               is answered here, by js/stream.js; `model`: a personal model's bytes)
+//               is answered here, by js/stream.js, and "follow" by js/share.js;
+//               `model`: a personal model's bytes)
+//               { op: "abandon" | "unfollow", token, error? }: no answer (js/share.js)
 // Messages out: { id, type: "progress", fraction, stage }
 //               { id, type: "result", value, memory, timings } (timings: js/stream.js's lastTimings, for "file")
 //               { id, type: "error", error: { code, message, reason? }, broken, memory }
@@ -11,17 +13,22 @@
 
 import { run, isBroken, classifierMemory, modelOf } from './engine.js';
 import { serializeError } from './errors.js';
-import { classifyStream, decoderMemory, fileSource, isDecoderBroken, lastTimings } from './stream.js';
+import { classifyStream, decoderMemory, fileSource, isDecoderBroken, lastTimings, preloadDecoder, warmUp } from './stream.js';
+import { abandonShared, follow, isFollowerBroken, unfollow } from './share.js';
 
 /** @import { Replies, Progress } from './engine.js' */
 
 self.onmessage = async (event) => {
   const { id, wasmUrl, ...request } = event.data;
+  // Notices about a shared file (js/share.js), not requests: no answer.
+  if (request.op === 'abandon') return abandonShared(request.token, request.error);
+  if (request.op === 'unfollow') return unfollow(request.token);
   /** @type {Progress} */
   const progress = (fraction, stage) => {
     self.postMessage({ id, type: 'progress', fraction, stage });
     return true;
   };
+  busy += 1;
   try {
     /** @type {any} */
     let value;
@@ -29,42 +36,39 @@ self.onmessage = async (event) => {
       // (Throws when a trap has made the module unusable.)
       await run({ op: 'load', model: request.model }, progress, wasmUrl);
       value = await classifyStream({ ...request, model: modelOf(request.model), source: fileSource(request.file) }, progress);
+    } else if (request.op === 'follow') {
+      await run({ op: 'load', model: request.model }, progress, wasmUrl);
+      value = await follow({ ...request, model: modelOf(request.model) });
     } else {
       value = await run(request, progress, wasmUrl);
     }
     const timings = request.op === 'file' ? lastTimings : null;
     self.postMessage({ id, type: 'result', value, memory: await memory(), timings }, transferables(value));
-    if (request.op === 'load') setTimeout(warmUp);
+    if (request.op === 'load') setTimeout(() => warmUpOnce(request.decoderUrl));
   } catch (err) {
-    const broken = isBroken() || isDecoderBroken();
+    const broken = isBroken() || isDecoderBroken() || isFollowerBroken();
     self.postMessage({ id, type: 'error', error: serializeError(err), broken, memory: await memory() });
+  } finally {
+    busy -= 1;
   }
 };
 
 let warm = false;
+/** Requests being answered (the warm-up gives way to them). */
+let busy = 0;
 
 /**
- * Once, after the module is loaded and the main thread answered: a few
- * seconds of a synthetic signal through the streamed analysis (ClassifierStream,
- * with a mel image), so that the engine compiles the hot code with its
- * optimising tier now, while the page waits for a file, rather than during
- * the first file (browsers start WebAssembly in a baseline tier and optimise
- * what runs often). A request that arrives meanwhile waits for it (tens of ms).
+ * Once, after the module is loaded and the main thread answered: the warm-up
+ * (js/stream.js), while the page waits for a file, then the decoder module
+ * if the browser holds it already (preloadDecoder).
+ * @param {string | undefined} decoderUrl
  */
-function warmUp() {
+async function warmUpOnce(decoderUrl) {
   if (warm) return;
   warm = true;
   try {
-    const rate = 44100;
-    const x = new Float32Array(rate * 4);
-    for (let i = 0; i < x.length; i++) {
-      const t = i / rate;
-      x[i] = 0.3 * Math.sin(2 * Math.PI * 220 * t) + 0.2 * Math.sin(2 * Math.PI * 331 * t) * Math.exp(-(t % 0.5) * 6);
-    }
-    run({ op: 'open', sampleRate: rate, length: x.length, melColumns: 64 }, () => true)
-      .then(() => run({ op: 'push', channels: [x] }, () => true))
-      .then(() => run({ op: 'end' }, () => true))
-      .catch(() => {});
+    await warmUp(() => busy > 0);
+    await preloadDecoder(decoderUrl);
   } catch {
     // Only a head start: never an error.
   }

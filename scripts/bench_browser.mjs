@@ -1,16 +1,22 @@
 // Browser benchmark (not a test): time from a Float32Array to a
 // classification for a 30 s and a 10 min clip in headless Chromium, the
 // WebAssembly memory high-water mark, and the native time of the same work
-// (examples/bench_native.rs, release build) measured in the same run.
+// (examples/bench_native.rs, release build) measured in the same run; then
+// the same for real music: every clip of ../shared/data/gtzan-subset (read
+// at run time, decoded in the page by the decoder module) against
+// examples/bench_real.rs on the same clips.
 // Writes the "Browser" section of BENCHMARKS.md.
 // Usage: npm run build && node scripts/bench_browser.mjs
 
 import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { ROOT } from './build.mjs';
 import { serve } from './serve.mjs';
 import { writeSection } from './report.mjs';
+import { GTZAN } from './bench_media.mjs';
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const RATE = 44100;
@@ -63,8 +69,41 @@ window.bench = async (clips, rate) => {
   worker.terminate();
   return out;
 };
+// Real clips: each fetched and decoded here (the decoder module), then
+// classified on the calling thread, alternately with the synthetic 30 s
+// clip; medians over the clips.
+window.real = async (urls, rate) => {
+  const glue = await import('/pkg/decoder/genre_decoder.js');
+  await glue.default({ module_or_path: '/pkg/decoder/genre_decoder_bg.wasm' });
+  const local = await createClassifier({ worker: false });
+  const synth = signal(30, rate);
+  await local.classifySamples(synth, rate);
+  const real = [];
+  const synthetic = [];
+  for (const url of urls) {
+    const { samples, sampleRate } = glue.decode(new Uint8Array(await (await fetch(url)).arrayBuffer()));
+    let t0 = performance.now();
+    await local.classifySamples(samples, sampleRate);
+    real.push(performance.now() - t0);
+    t0 = performance.now();
+    await local.classifySamples(synth, rate);
+    synthetic.push(performance.now() - t0);
+  }
+  return { clips: urls.length, realMs: median(real), syntheticMs: median(synthetic) };
+};
 window.ready = true;
 </script>`;
+
+/** The shared GTZAN clips, as paths. */
+function gtzanClips() {
+  return readdirSync(GTZAN).flatMap((genre) => readdirSync(join(GTZAN, genre)).filter((f) => f.endsWith('.flac')).map((f) => join(GTZAN, genre, f)));
+}
+
+/** Native classification of the same clips (examples/bench_real.rs): medians, in ms. */
+function nativeReal() {
+  execFileSync('cargo', ['build', '--release', '--example', 'bench_real'], { cwd: ROOT, stdio: 'inherit' });
+  return JSON.parse(execFileSync(`${ROOT}/target/release/examples/bench_real`, [GTZAN, '1'], { cwd: ROOT, encoding: 'utf8' }));
+}
 
 function native() {
   execFileSync('cargo', ['build', '--release', '--example', 'bench_native'], { cwd: ROOT, stdio: 'inherit' });
@@ -82,7 +121,14 @@ async function browser() {
     await page.goto(`http://127.0.0.1:${server.address().port}/bench.html`);
     await page.waitForFunction(() => window.ready);
     const result = await page.evaluate(([clips, rate]) => window.bench(clips, rate), [CLIPS, RATE]);
-    return { result, version: b.version() };
+    // The clips are served from the shared data folder, outside the server's root.
+    const clips = gtzanClips();
+    await page.route('**/clips/*', (route) => {
+      const k = Number(new URL(route.request().url()).pathname.split('/').pop());
+      return route.fulfill({ body: readFileSync(clips[k]), contentType: 'audio/flac' });
+    });
+    const real = await page.evaluate(([urls, rate]) => window.real(urls, rate), [clips.map((_, k) => `/clips/${k}`), 22050]);
+    return { result, real, version: b.version() };
   } finally {
     await b.close();
     server.close();
@@ -90,7 +136,8 @@ async function browser() {
 }
 
 const nat = native();
-const { result, version } = await browser();
+const natReal = nativeReal();
+const { result, real, version } = await browser();
 const cpu = cpus()[0] ? cpus()[0].model.trim() : 'unknown CPU';
 const rows = result.map((r) => {
   const n = nat.find((x) => x.seconds === r.seconds);
@@ -113,6 +160,16 @@ shrinks). Goals: 30 s clip under 100 ms in the browser, WebAssembly at most
 | Clip | Native (ms) | Browser, calling thread (ms) | Browser / native | Browser, worker (ms) | Wasm memory (MiB) |
 |---|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
+
+Real music: the ${real.clips} clips of \`../shared/data/gtzan-subset\` (30 s, 22050 Hz, FLAC, read at
+run time), each classified once on the calling thread (decoded beforehand by the decoder
+module), alternately with the synthetic 30 s clip at 22050 Hz; natively
+\`examples/bench_real.rs\` on the same ${natReal.clips} clips, in the same run. Medians over the clips.
+
+| Clip | Native (ms) | Browser, calling thread (ms) | Browser / native |
+|---|---:|---:|---:|
+| real 30 s clips (median) | ${natReal.real_ms.toFixed(1)} | ${real.realMs.toFixed(1)} | ${(real.realMs / natReal.real_ms).toFixed(2)}× |
+| synthetic 30 s, 22050 Hz | ${natReal.synthetic_ms.toFixed(1)} | ${real.syntheticMs.toFixed(1)} | ${(real.syntheticMs / natReal.synthetic_ms).toFixed(2)}× |
 `;
 writeSection('Browser', body);
 console.log(body);

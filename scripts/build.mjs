@@ -1,7 +1,8 @@
 // Builds the WebAssembly package into pkg/: cargo (release, wasm32), then
 // wasm-bindgen at exactly the version in Cargo.lock (--target web), then
 // wasm-opt -Oz from the npm `binaryen` package; the same for the decoder
-// module (crates/decoder: symphonia, the CLI's decoder; wasm-opt -O3) into pkg/decoder/,
+// module (crates/decoder: symphonia, the CLI's decoder; wasm-opt -O3) into pkg/decoder/
+// with its warm-up file (crates/decoder/warm-up.mp3),
 // a module of its own so that the classifier's download does not grow;
 // the same for the teach module (crates/teach: personal models, the training
 // core genre-trainer with candle) into pkg/teach/, loaded only to train;
@@ -12,7 +13,7 @@
 // Usage: node scripts/build.mjs [--js]   (--js: only the JavaScript steps, on an existing pkg/)
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -86,6 +87,8 @@ export async function build() {
   // (npm run types); the package ships only the .js and the .wasm.
   bindAndOptimize(join(ROOT, 'target', TARGET, 'release', 'genre_classifier.wasm'), PKG, 'genre_classifier');
   bindAndOptimize(join(ROOT, 'target', TARGET, 'wasm-decoder', 'genre_decoder.wasm'), join(PKG, 'decoder'), 'genre_decoder', ['-O3']);
+  // A second of MP3 the workers decode to warm the decoder up (js/stream.js, preloadDecoder).
+  copyFileSync(join(ROOT, 'crates', 'decoder', 'warm-up.mp3'), join(PKG, 'decoder', 'warm-up.mp3'));
   // Only stripped: wasm-opt -Oz took minutes on this module (candle) and
   // made its training slower (frozen: 4 s against 1.3 s for 3 x 8 songs in
   // Node.js) for a module 30% larger than cargo's opt-level "s" alone.

@@ -1,6 +1,7 @@
 // A tiny dependency-free static server for the page and the package files.
 // Serves the repository root (so www/ can import ../js/index.js, which loads
-// ../pkg/), redirects / to /www/, and sets MIME types incl. application/wasm.
+// ../pkg/), redirects / to /www/, sets MIME types incl. application/wasm, and
+// sends validators (ETag, Last-Modified; 304 when unchanged).
 // Usage: node scripts/serve.mjs [port]   (default 8080, or $PORT)
 
 import { createServer } from 'node:http';
@@ -77,10 +78,20 @@ export function serve({ root = ROOT, port = 8080, host = '127.0.0.1', index = '/
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
       return;
     }
+    // Validators, as static hosts send: a browser revalidates each file
+    // (no-cache) and keeps its copy on a 304, with what it derived from it
+    // (such as the compiled code of a WebAssembly module).
+    const etag = `"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, { ETag: etag, 'Cache-Control': 'no-cache' }).end();
+      return;
+    }
     res.writeHead(200, {
       'Content-Type': MIME[extname(file).toLowerCase()] || 'application/octet-stream',
       'Content-Length': stat.size,
       'Cache-Control': 'no-cache',
+      ETag: etag,
+      'Last-Modified': stat.mtime.toUTCString(),
       // Lets the page's service worker (www/sw.js) control the whole site,
       // including the package's worker script in /js/.
       ...(basename(file) === 'sw.js' ? { 'Service-Worker-Allowed': '/' } : {}),

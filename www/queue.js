@@ -165,6 +165,8 @@ export class BatchQueue {
       const result = await this.classify(entry.file, {
         signal: entry.controller.signal,
         melColumns: mel ? this.melColumns : 0,
+        // A file alone is shared among the workers; a batch's go one per worker.
+        split: this.#working.size === 1 && this.#waiting.length === 0,
         onProgress: (fraction, stage) => {
           entry.fraction = fraction;
           entry.stage = stage;

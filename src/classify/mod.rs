@@ -12,6 +12,7 @@ use crate::layout::N_FEATURES;
 use crate::limits::NO_MUSIC_RMS;
 use crate::model::Model;
 
+pub mod share;
 pub mod stream;
 pub use stream::StreamClassifier;
 
@@ -137,11 +138,10 @@ impl Model {
         signal: &Signal,
         progress: &mut dyn FnMut(usize, usize) -> bool,
     ) -> Result<Classification, Error> {
-        let mut sum = vec![0.0f64; self.genres().len()];
         let windows = self.each_window(signal, progress, |y, start| {
-            self.classify_window(y, start, &mut sum)
+            Ok(self.window_result(start..start + y.len(), self.window_probabilities(y)?))
         })?;
-        Ok(self.summarize(&sum, windows, signal.duration(), signal.input_rate(), false))
+        Ok(self.summarize(windows, signal.duration(), signal.input_rate(), false))
     }
 
     /// The 498 raw features of each analysis window of a checked, resampled
@@ -185,33 +185,39 @@ impl Model {
         Ok(out)
     }
 
-    /// The result of the window `y` starting at sample `start` (at
-    /// [`SAMPLE_RATE`]); adds its probabilities to `sum`.
-    fn classify_window(&self, y: &[f32], start: usize, sum: &mut [f64]) -> Result<Window, Error> {
-        let features = extract(y)?;
-        let p = self.predict(&features);
-        for (s, &v) in sum.iter_mut().zip(&p) {
-            *s += v as f64;
-        }
-        let sr = SAMPLE_RATE as f32;
-        Ok(Window {
-            start: start as f32 / sr,
-            end: (start + y.len()) as f32 / sr,
-            genre: self.genres()[argmax(&p)].clone(),
-            probabilities: p,
-        })
+    /// The model's probabilities for the window `y` (samples at
+    /// [`SAMPLE_RATE`]).
+    fn window_probabilities(&self, y: &[f32]) -> Result<Vec<f32>, Error> {
+        Ok(self.predict(&extract(y)?))
     }
 
-    /// The track's result from its windows and the `sum` of their
-    /// probabilities.
+    /// The result of the window over the samples `range` (at
+    /// [`SAMPLE_RATE`]) with probabilities `p`.
+    fn window_result(&self, range: Range<usize>, p: Vec<f32>) -> Window {
+        let sr = SAMPLE_RATE as f32;
+        Window {
+            start: range.start as f32 / sr,
+            end: range.end as f32 / sr,
+            genre: self.genres()[argmax(&p)].clone(),
+            probabilities: p,
+        }
+    }
+
+    /// The track's result from its windows, in time order (their
+    /// probabilities summed in that order).
     fn summarize(
         &self,
-        sum: &[f64],
         windows: Vec<Window>,
         duration: f32,
         sample_rate: u32,
         truncated: bool,
     ) -> Classification {
+        let mut sum = vec![0.0f64; self.genres().len()];
+        for w in &windows {
+            for (s, &v) in sum.iter_mut().zip(&w.probabilities) {
+                *s += v as f64;
+            }
+        }
         let total = windows.len().max(1);
         let mean: Vec<f32> = sum.iter().map(|s| (s / total as f64) as f32).collect();
         let probabilities: Vec<GenreProbability> = self

@@ -11,6 +11,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 use super::{columns, js_error, mel_to_js, sample_rate, to_js, JsModel, JsProgress};
+use crate::classify::share::{Part, Share};
 use crate::classify::stream::StreamClassifier;
 use crate::input::stream::SignalStream;
 use crate::limits::MAX_DURATION_S;
@@ -21,6 +22,11 @@ use crate::Model;
 /// A classification in progress: `push(samples, onProgress)` for each piece
 /// of mono samples, then `finish(truncated, onProgress)` for the result and
 /// `melImage()` for the image (when `melColumns` > 0), then `free()`.
+///
+/// Workers can share one input: each gets every piece and
+/// `share(cycle, part)` before the first; the others end with
+/// `finishPart()` and hand its rows to the one that ends with
+/// `finish(truncated, onProgress, rows)`.
 #[wasm_bindgen]
 pub struct ClassifierStream {
     classifier: Option<StreamClassifier<Rc<Model>>>,
@@ -79,9 +85,7 @@ impl ClassifierStream {
         let mut progress = JsProgress::new(on_progress.as_ref());
         let mel = &mut self.mel;
         let result = classifier.push_observed(samples, &mut |d, t| progress.call(d, t), &mut |y| {
-            if let Some(m) = mel.as_mut() {
-                m.push(y);
-            }
+            observe(mel, y)
         });
         progress.rethrow()?;
         result.map_err(|e| {
@@ -90,26 +94,52 @@ impl ClassifierStream {
         })
     }
 
+    /// Computes only the windows dealt to `part` (windows go round
+    /// `cycle`, a list of part numbers from 0 to 63); before the first
+    /// `push`.
+    pub fn share(&mut self, cycle: &[u8], part: u8) -> Result<(), JsValue> {
+        let classifier = self.classifier.as_mut().ok_or_else(finished)?;
+        Ok(classifier.set_share(Share::new(cycle, part)?)?)
+    }
+
     /// Ends the input: the classification (without the mel image), marked
-    /// `truncated` as given.
+    /// `truncated` as given. A shared input also takes `others`, the rows
+    /// of the other parts' `finishPart` one after another.
     pub fn finish(
         &mut self,
         truncated: bool,
         #[wasm_bindgen(js_name = onProgress)] on_progress: Option<js_sys::Function>,
+        others: Option<Vec<f32>>,
     ) -> Result<JsValue, JsValue> {
         let classifier = self.classifier.take().ok_or_else(finished)?;
+        let others = match others {
+            Some(rows) => vec![Part::from_rows(&rows, classifier.genres())?],
+            None => Vec::new(),
+        };
         let mut progress = JsProgress::new(on_progress.as_ref());
         let mel = &mut self.mel;
-        let result =
-            classifier.finish_observed(truncated, &mut |d, t| progress.call(d, t), &mut |y| {
-                if let Some(m) = mel.as_mut() {
-                    m.push(y);
-                }
-            });
+        let result = classifier.finish_merged(
+            truncated,
+            others,
+            &mut |d, t| progress.call(d, t),
+            &mut |y| observe(mel, y),
+        );
         progress.rethrow()?;
         let result = result.map_err(JsValue::from)?;
         self.image = self.mel.take().map(MelStream::finish);
         to_js(&result)
+    }
+
+    /// Ends the input of one part of a shared input: the windows it
+    /// computed, as rows (the window's index, then its probabilities) for
+    /// the part that calls `finish`; `melImage()` follows.
+    #[wasm_bindgen(js_name = finishPart)]
+    pub fn finish_part(&mut self) -> Result<Vec<f32>, JsValue> {
+        let classifier = self.classifier.take().ok_or_else(finished)?;
+        let mel = &mut self.mel;
+        let part = classifier.finish_part(&mut |_, _| true, &mut |y| observe(mel, y))?;
+        self.image = self.mel.take().map(MelStream::finish);
+        Ok(part.to_rows())
     }
 
     /// The mel image (`{ nMels, nColumns, secondsPerColumn, db }`, as
@@ -148,6 +178,13 @@ impl ClassifierStream {
             },
             image: None,
         })
+    }
+}
+
+/// Resampled samples to the mel image, if one is drawn.
+fn observe(mel: &mut Option<MelStream>, y: &[f32]) {
+    if let Some(m) = mel.as_mut() {
+        m.push(y);
     }
 }
 

@@ -163,6 +163,50 @@ async fn progress_callback_cancels_and_rethrows() {
     );
 }
 
+#[wasm_bindgen_test]
+async fn streams_sharing_one_input_equal_one_stream() {
+    crate::yield_to_browser().await;
+    let y = signal(9.5, 44100);
+    let whole = wasm::classify_js(&y, 44100.0, None, Some(120.0)).expect("whole");
+    // Part 0 (no image) merges parts 1 and 2 (part 1 draws the image).
+    let cycle = [0u8, 1, 1, 2, 2];
+    let mut parts: Vec<wasm::ClassifierStream> = (0..3u8)
+        .map(|p| {
+            let columns = if p == 1 { Some(120.0) } else { None };
+            let mut s = wasm::ClassifierStream::new(44100.0, None, columns, None).expect("stream");
+            s.share(&cycle, p).expect("share");
+            s
+        })
+        .collect();
+    for c in y.chunks(65536) {
+        for s in &mut parts {
+            s.push(c, None).expect("push");
+        }
+    }
+    let mut rows = parts[1].finish_part().expect("part 1");
+    let mel = parts[1].mel_image().expect("mel");
+    rows.extend(parts[2].finish_part().expect("part 2"));
+    let result = parts[0]
+        .finish(false, None, Some(rows.clone()))
+        .expect("merged");
+    js_sys::Reflect::set(&result, &JsValue::from_str("mel"), &mel).unwrap();
+    assert_eq!(json(&result), json(&whole));
+    // Rows that do not add up are a typed error, never a trap.
+    let mut s = wasm::ClassifierStream::new(44100.0, None, None, None).expect("stream");
+    s.share(&cycle, 0).expect("share");
+    s.push(&y, None).expect("push");
+    let err = s
+        .finish(false, None, Some(rows[..rows.len() - 11].to_vec()))
+        .expect_err("missing");
+    assert_eq!(error_parts(&err).1, "internal");
+    let mut s = wasm::ClassifierStream::new(44100.0, None, None, None).expect("stream");
+    s.push(&y[..1000], None).expect("push");
+    assert_eq!(
+        error_parts(&s.share(&cycle, 1).expect_err("late")).1,
+        "internal"
+    );
+}
+
 /// JSON text of a JavaScript value (typed arrays as objects of their items).
 fn json(v: &JsValue) -> String {
     js_sys::JSON::stringify(v)
@@ -182,7 +226,7 @@ async fn the_stream_binding_equals_the_whole_classification_and_mel_image() {
         for c in y.chunks(piece) {
             s.push(c, None).expect("push");
         }
-        let result = s.finish(false, None).expect("finish");
+        let result = s.finish(false, None, None).expect("finish");
         let mel = s.mel_image().expect("mel");
         js_sys::Reflect::set(&result, &JsValue::from_str("mel"), &mel).unwrap();
         assert_eq!(json(&result), json(&whole), "pieces of {piece}");
@@ -191,11 +235,11 @@ async fn the_stream_binding_equals_the_whole_classification_and_mel_image() {
     // Truncated as stated, typed errors, and an end only once.
     let mut s = wasm::ClassifierStream::new(22050.0, None, None, None).expect("stream");
     s.push(&y[..22050], None).expect("push");
-    let r = s.finish(true, None).expect("finish");
+    let r = s.finish(true, None, None).expect("finish");
     assert_eq!(get(&r, "truncated").as_bool(), Some(true));
     assert!(s.mel_image().expect("no mel").is_undefined());
     assert_eq!(
-        error_parts(&s.finish(false, None).expect_err("ended")).1,
+        error_parts(&s.finish(false, None, None).expect_err("ended")).1,
         "internal"
     );
     let err = wasm::ClassifierStream::new(4000.0, None, None, None)
@@ -207,6 +251,6 @@ async fn the_stream_binding_equals_the_whole_classification_and_mel_image() {
     assert_eq!(error_parts(&err).1, "decode");
     let mut s = wasm::ClassifierStream::new(22050.0, None, None, None).expect("silence");
     s.push(&vec![0.0; 44100], None).expect("push");
-    let err = s.finish(false, None).expect_err("no music");
+    let err = s.finish(false, None, None).expect_err("no music");
     assert_eq!(error_parts(&err).1, "no-music");
 }

@@ -2,8 +2,9 @@
 // on the repository's own package files (js/, pkg/) served by
 // scripts/serve.mjs: a batch gives what one-by-one classification gives, in
 // input order; a bad file fails alone; aborting stops it; at most one file
-// per worker is read at a time; and the throughput with 1 and 2 workers
-// (reported, not asserted: CI machines have few cores).
+// per worker is read at a time; one file shared among the workers gives
+// what one worker gives, bit for bit, errors included; and the throughput
+// with 1 and 2 workers (reported, not asserted: CI machines have few cores).
 // Needs the package built (npm run build).
 
 import { test, before, after } from 'node:test';
@@ -179,6 +180,55 @@ window.throughputRun = async (workers, count, seconds) => {
   return { elapsed, ok: outcomes.every((o) => o.status === 'fulfilled'), genres: outcomes.map((o) => o.value.genre) };
 };
 
+// Counts the workers asked to follow a shared file (js/share.js).
+let follows = 0;
+const post = Worker.prototype.postMessage;
+Worker.prototype.postMessage = function (msg, transfer) {
+  if (msg && msg.op === 'follow') follows += 1;
+  return post.call(this, msg, transfer);
+};
+
+// A result with its mel image's Float32Array as a plain array (comparable once serialized).
+const comparable = (r) => (r.mel ? { ...r, mel: { ...r.mel, db: Array.from(r.mel.db) } } : r);
+
+// One file on a pool of \`workers\`: shared among them, and on one worker
+// (split: false); the same file many ways, errors among them.
+window.shareRun = async (workers, modelUrl) => {
+  const model = modelUrl ? new Uint8Array(await (await fetch(modelUrl)).arrayBuffer()) : undefined;
+  const c = await createClassifier({ workers, model });
+  // Every worker started and idle (the others start in the background).
+  const short = tune(1, 1, 22050)[0];
+  await Promise.all(Array.from({ length: workers }, () => c.classifySamples(short, 22050)));
+  const outcome = async (file, options) => {
+    const before = follows;
+    try {
+      const r = await c.classifyFile(file, { melColumns: 64, ...options });
+      return { ok: comparable(r), follows: follows - before };
+    } catch (e) {
+      return { code: e.code, isGenreError: e instanceof GenreError, follows: follows - before };
+    }
+  };
+  const cases = [];
+  // One window, a few, one more ending at the last sample; mono and stereo; 22.05 and 44.1 kHz.
+  for (const [k, seconds, rate, stereo] of [[0, 2, 22050, false], [1, 7.3, 44100, true], [2, 20, 44100, false], [3, 12.9, 48000, true]]) {
+    const [l, r] = tune(k, seconds, rate);
+    const file = new Blob([wav(stereo ? [l, r] : [l], rate)], { type: 'audio/wav' });
+    cases.push({ name: \`\${seconds} s at \${rate} Hz\`, shared: await outcome(file), alone: await outcome(file, { split: false }) });
+  }
+  const text = new Blob([new TextEncoder().encode('not audio at all '.repeat(200))], { type: 'audio/mpeg' });
+  const silence = new Blob([wav([new Float32Array(22050 * 5)], 22050)], { type: 'audio/wav' });
+  const errors = { text: await outcome(text), silence: await outcome(silence) };
+  // Cancelled as it starts: the pool goes on sharing.
+  const controller = new AbortController();
+  const [l] = tune(5, 20, 44100);
+  const long = new Blob([wav([l], 44100)], { type: 'audio/wav' });
+  errors.cancelled = await outcome(long, { signal: controller.signal, onProgress: () => controller.abort() });
+  await Promise.all(Array.from({ length: workers }, () => c.classifySamples(short, 22050)));
+  const after = { shared: await outcome(long), alone: await outcome(long, { split: false }) };
+  c.terminate();
+  return { cases, errors, after };
+};
+
 window.badWorkerRun = async () => {
   try {
     await createClassifier({ workerUrl: '/no/such/worker.js' });
@@ -251,6 +301,26 @@ test('aborting a batch stops it; the classifier serves the next one', { timeout:
   assert.deepEqual(r.next, ['fulfilled', 'fulfilled']);
   assert.equal(r.afterTerminate, 'internal');
 });
+
+for (const [workers, model] of [[2, null], [3, null], [2, '/model/genre.postcard']]) {
+  test(`a file shared among ${workers} workers${model ? ' (a model given as bytes)' : ''} gives what one worker gives, bit for bit`, { timeout: 300_000 }, async () => {
+    const r = await run('shareRun', workers, model);
+    const what = logs.join('\n');
+    for (const c of r.cases) {
+      assert.ok(c.shared.ok, `${c.name}: ${JSON.stringify(c.shared)}\n${what}`);
+      // Shared: the other workers followed it; alone: none did.
+      assert.equal(c.shared.follows, workers - 1, c.name);
+      assert.equal(c.alone.follows, 0, c.name);
+      assert.deepEqual(c.shared.ok, c.alone.ok, c.name);
+      assert.ok(c.shared.ok.mel && c.shared.ok.mel.nColumns > 0, `${c.name}: no mel image`);
+    }
+    assert.deepEqual(r.errors.text, { code: 'decode', isGenreError: true, follows: workers - 1 });
+    assert.deepEqual(r.errors.silence, { code: 'no-music', isGenreError: true, follows: workers - 1 });
+    assert.equal(r.errors.cancelled.code, 'cancelled');
+    assert.deepEqual(r.after.shared.ok, r.after.alone.ok);
+    assert.equal(r.after.shared.follows, workers - 1);
+  });
+}
 
 test('a worker script that does not load names its URL and the likely cause', { timeout: 60_000 }, async () => {
   const r = await run('badWorkerRun');
