@@ -11,7 +11,6 @@
 import { GenreError, asGenreError, cancelled, readError, serializeError } from './errors.js';
 import { decodeToBuffer, decodeToMono, downmix } from './decode.js';
 import { defaultWasmUrl } from '../pkg/genre_classifier.js';
-import { trainWith } from './teach.js';
 
 export { GenreError } from './errors.js';
 
@@ -110,10 +109,11 @@ export async function createClassifier(options = {}) {
       ? resolveUrl(options.decoderUrl, base, 'decoderUrl')
       : platform === BROWSER ? resolveUrl('decoder/genre_decoder.js', wasmUrl, 'decoderUrl') : '';
     // One worker loads the module (and the model) now, the others in the
-    // background (so that the first file can be shared among them).
-    const load = loadJob(decoderUrl, model);
-    const { genres } = await pool.with(load, undefined);
-    pool.startIdle(load);
+    // background (so that the first file can be shared among them). Only
+    // the first preloads the decoder module: it leads the first file (the
+    // pool hands out the worker freed last).
+    const { genres } = await pool.with(loadJob(decoderUrl, model), undefined);
+    pool.startIdle(loadJob('', model));
     return new Classifier(pool, platform, decoderUrl, model, genres);
   } catch (err) {
     if (pool) pool.terminate();
@@ -123,7 +123,8 @@ export async function createClassifier(options = {}) {
 
 /**
  * Starts a worker: loads the module and the model (then, in the worker's
- * spare time, the decoder module if the browser holds it already).
+ * spare time, the decoder module from `decoderUrl` if the browser holds it
+ * already; '' for none).
  * @param {string} decoderUrl
  * @param {ModelRef | null} model
  * @returns {(slot: Slot) => Promise<Replies['load']>}
@@ -170,7 +171,9 @@ const BROWSER_TEACH = {
  * module loaded on first use).
  * @type {typeof import('./index.js').trainModel}
  */
-export function trainModel(examples, options) {
+export async function trainModel(examples, options) {
+  // Loaded on first use: a visitor who only classifies never fetches it.
+  const { trainWith } = await import('./teach.js');
   return trainWith(BROWSER_TEACH, examples, options);
 }
 
@@ -396,9 +399,8 @@ class Classifier {
   async releaseMemory() {
     const fresh = this.#pool.recycleIdle();
     if (!fresh) return;
-    const load = loadJob(this.#decoderUrl, this.#model);
-    await this.#pool.with(load, undefined).catch(() => {});
-    this.#pool.startIdle(load);
+    await this.#pool.with(loadJob(this.#decoderUrl, this.#model), undefined).catch(() => {});
+    this.#pool.startIdle(loadJob('', this.#model));
   }
 
   /**

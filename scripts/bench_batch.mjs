@@ -191,7 +191,7 @@ const rows = CONFIGS.map((c) => {
 });
 const body = `
 Measured by \`node scripts/bench_batch.mjs ${ROUNDS}\` after \`npm run build\`, on ${loadInfo.cpu}
-(${loadInfo.cores} cores), **${loadInfo.text}** (another job ran the test suite on the same machine:
+(${loadInfo.cores} cores), **${loadInfo.text}** (a shared machine:
 compare the ratios, not the absolute figures). ${versions}, headless. A batch of ${N} real 30 s
 clips (round-robin over the ten genres of \`../shared/data/gtzan-subset\`), made at run time as
 44.1 kHz stereo MP3 at 192 kbit/s (lame, upsampled from 22050 Hz) and as WAV (22050 Hz mono,

@@ -387,7 +387,7 @@ const heads = columns.map((c) => c.head);
 const genres = runners.flatMap((r, i) => SONGS.map((s) => `${r.name.split(' ')[0]} ${s.label}: ${results[i][s.key][0].first.genre}`)).join('; ');
 const body = `
 Measured by \`node scripts/bench_page.mjs ${RUNS}\` after \`npm run build\`, on ${loadInfo.cpu}
-(${loadInfo.cores} cores), **${loadInfo.text}** (another job ran the test suite on the same machine:
+(${loadInfo.cores} cores), **${loadInfo.text}** (a shared machine:
 compare the ratios, not the absolute figures). ${runners.map((r) => `Headless ${r.name}`).join(', ')}${firefoxNote ? ` (${firefoxNote})` : ''}.
 Songs made at run time from the shared clips and encoded by lame at 192 kbit/s, 44.1 kHz stereo:
 *4 min* is eight real 30 s clips of eight genres in a row (${(media.long.sources.length)} files from \`../shared/data/gtzan-subset\`,

@@ -89,9 +89,8 @@ from \`scripts/serve.mjs\` on localhost, fresh profile each time, median of
 ${RUNS} loads, on the development machine (2 cores, shared). Everything the
 page, its worker and the WebAssembly module fetch is counted once (gzip level
 9; 1 KB = 1024 bytes). The service worker then fetches the same files once
-more to keep them for offline use (the local server sends no validators, so
-these are full downloads there; a host that sends ETags answers them with
-304s).
+more to keep them for offline use (the local server sends ETags, as static
+hosts do, so these are revalidations answered with 304s).
 
 | What | Files | Raw (KB) | Gzipped (KB) |
 |---|---:|---:|---:|
