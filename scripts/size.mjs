@@ -66,7 +66,9 @@ ${rows.join('\n')}
 The decoder module \`pkg/decoder/\` (${kb(decoderRaw)} KB raw, ${kb(decoderGz)} KB
 gzipped: symphonia, built for speed, see Cargo.toml's profile \`wasm-decoder\`) is not part of
 this first-visit download: the page's worker loads it on the first file it streams (WAV, FLAC,
-MP3, Ogg Vorbis), and Node.js for FLAC, MP3 and Ogg Vorbis.
+MP3, Ogg Vorbis), or ahead of it when the browser already holds it from an earlier visit (then
+with \`pkg/decoder/warm-up.mp3\`, 8.6 KB, decoded once to warm it up), and Node.js for FLAC,
+MP3 and Ogg Vorbis.
 
 Training a personal model (\`trainModel\`) loads more, only then: the teach
 module (\`crates/teach\`: the training core \`genre-trainer\` with candle and
