@@ -574,6 +574,8 @@ class Pool {
     /** @type {{ resolve: (slot: Slot) => void, reject: (err: unknown) => void, signal?: AbortSignal, onAbort: () => void }[]} */
     this.waiting = [];
     this.closed = false;
+    /** How startIdle starts a worker (kept for workers replaced later). @type {((slot: Slot) => Promise<unknown>) | null} */
+    this.starter = null;
   }
 
   get size() {
@@ -629,6 +631,7 @@ class Pool {
    * @param {(slot: Slot) => Promise<unknown>} job
    */
   startIdle(job) {
+    this.starter = job;
     for (const slot of this.idle.filter((s) => !s.warm)) job(slot).catch(() => {});
   }
 
@@ -638,6 +641,9 @@ class Pool {
     const next = this.waiting.shift();
     if (!next) {
       this.idle.push(slot);
+      // A worker replaced meanwhile (cancelled, too much memory) starts again
+      // now, as the others did: ready to share the next file.
+      if (!slot.warm && this.starter) this.startIdle(this.starter);
       return;
     }
     if (next.signal) next.signal.removeEventListener('abort', next.onAbort);
