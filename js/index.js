@@ -504,6 +504,8 @@ class Classifier {
         throw err;
       });
     });
+    // Handled from now on: a follower may fail before the leader answers.
+    const followed = Promise.allSettled(following);
     const ports = channels.map((c) => c.port1);
     try {
       return await leader.request({ ...this.#fileRequest(file, options), share: { ports, cycle, token } }, ports, { onProgress, signal });
@@ -511,7 +513,7 @@ class Classifier {
       leading = false;
       // Followers still waiting (the leader failed, or did not read the file) stop.
       for (const f of followers) f.notify({ op: 'unfollow', token });
-      await Promise.allSettled(following);
+      await followed;
     }
   }
 
