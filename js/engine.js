@@ -204,6 +204,20 @@ function columnCount(melColumns = 0) {
 }
 
 /**
+ * A ClassifierStream (see its constructor) with `model`, or the embedded model when null.
+ * @param {core.Model | null | undefined} model
+ * @param {number} sampleRate
+ * @param {number | undefined} expectedLength
+ * @param {number} melColumns
+ * @param {number | undefined} maxSeconds
+ */
+export function openStream(model, sampleRate, expectedLength, melColumns, maxSeconds) {
+  return model
+    ? core.ClassifierStream.withModel(model, sampleRate, expectedLength, melColumns, maxSeconds)
+    : new core.ClassifierStream(sampleRate, expectedLength, melColumns, maxSeconds);
+}
+
+/**
  * The stream of channel pieces being classified ("open" ... "end").
  * @type {{ stream: core.ClassifierStream, length: number, done: number, share: number } | null}
  */
@@ -222,9 +236,7 @@ function piece(request, progress) {
     open = null;
     const columns = columnCount(request.melColumns);
     const model = modelOf(request.model);
-    const stream = model
-      ? core.ClassifierStream.withModel(model, request.sampleRate, request.length, columns, undefined)
-      : new core.ClassifierStream(request.sampleRate, request.length, columns, undefined);
+    const stream = openStream(model, request.sampleRate, request.length, columns, undefined);
     open = { stream, length: request.length, done: 0, share: columns > 0 ? 0.95 : 1 };
     return null;
   }

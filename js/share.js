@@ -15,6 +15,7 @@
 
 import * as core from '../pkg/genre_classifier.js';
 import { GenreError, cancelled, serializeError } from './errors.js';
+import { openStream } from './engine.js';
 
 /** Pieces the leader may send ahead of its slowest follower (bounded memory). */
 const AHEAD = 8;
@@ -201,9 +202,7 @@ export function follow({ port, cycle, part, melColumns = 0, token, model }) {
       try {
         if (data.type === 'open') {
           const { sampleRate, expectedLength, maxSeconds } = data;
-          stream = model
-            ? core.ClassifierStream.withModel(model, sampleRate, expectedLength, melColumns, maxSeconds)
-            : new core.ClassifierStream(sampleRate, expectedLength, melColumns, maxSeconds);
+          stream = openStream(model, sampleRate, expectedLength, melColumns, maxSeconds);
           stream.share(Uint8Array.from(cycle), part);
         } else if (data.type === 'piece') {
           if (!stream) throw new GenreError('internal', 'a piece before the header');

@@ -16,6 +16,7 @@
 import * as core from '../pkg/genre_classifier.js';
 import { GenreError, readError } from './errors.js';
 import { Followers } from './share.js';
+import { openStream } from './engine.js';
 
 /**
  * @import { Classification } from './index.js'
@@ -117,7 +118,7 @@ const WARM_UP_PIECE = 0.5;
 export async function warmUp(busy) {
   const rate = 44100;
   const piece = Math.round(rate * WARM_UP_PIECE);
-  const stream = new core.ClassifierStream(rate, WARM_UP_SECONDS * rate, 64, undefined);
+  const stream = openStream(null, rate, WARM_UP_SECONDS * rate, 64, undefined);
   try {
     for (let at = 0; at < WARM_UP_SECONDS * rate; at += piece) {
       await new Promise((resolve) => setTimeout(resolve));
@@ -260,9 +261,7 @@ export async function classifyStream({ source, melColumns = 0, decoderUrl, maxSe
       if (!piece) break;
       if (!stream) {
         const rate = /** @type {number} */ (dec.sampleRate);
-        stream = model
-          ? core.ClassifierStream.withModel(model, rate, dec.expectedLength, columns, maxSeconds)
-          : new core.ClassifierStream(rate, dec.expectedLength, columns, maxSeconds);
+        stream = openStream(model, rate, dec.expectedLength, columns, maxSeconds);
         if (followers && share) {
           stream.share(Uint8Array.from(share.cycle), 0);
           followers.open({ sampleRate: rate, expectedLength: dec.expectedLength, maxSeconds });

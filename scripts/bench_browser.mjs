@@ -9,14 +9,13 @@
 // Usage: npm run build && node scripts/bench_browser.mjs
 
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { ROOT } from './build.mjs';
 import { serve } from './serve.mjs';
 import { writeSection } from './report.mjs';
-import { GTZAN } from './bench_media.mjs';
+import { GTZAN, clipsByGenre } from './bench_media.mjs';
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const RATE = 44100;
@@ -94,11 +93,6 @@ window.real = async (urls, rate) => {
 window.ready = true;
 </script>`;
 
-/** The shared GTZAN clips, as paths. */
-function gtzanClips() {
-  return readdirSync(GTZAN).flatMap((genre) => readdirSync(join(GTZAN, genre)).filter((f) => f.endsWith('.flac')).map((f) => join(GTZAN, genre, f)));
-}
-
 /** Native classification of the same clips (examples/bench_real.rs): medians, in ms. */
 function nativeReal() {
   execFileSync('cargo', ['build', '--release', '--example', 'bench_real'], { cwd: ROOT, stdio: 'inherit' });
@@ -122,10 +116,10 @@ async function browser() {
     await page.waitForFunction(() => window.ready);
     const result = await page.evaluate(([clips, rate]) => window.bench(clips, rate), [CLIPS, RATE]);
     // The clips are served from the shared data folder, outside the server's root.
-    const clips = gtzanClips();
+    const clips = Object.values(clipsByGenre()).flat();
     await page.route('**/clips/*', (route) => {
       const k = Number(new URL(route.request().url()).pathname.split('/').pop());
-      return route.fulfill({ body: readFileSync(clips[k]), contentType: 'audio/flac' });
+      return route.fulfill({ body: readFileSync(clips[k]), contentType: 'application/octet-stream' });
     });
     const real = await page.evaluate(([urls, rate]) => window.real(urls, rate), [clips.map((_, k) => `/clips/${k}`), 22050]);
     return { result, real, version: b.version() };
