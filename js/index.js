@@ -846,6 +846,14 @@ class WorkerSlot {
     this.used = false;
     this.nextId = 1;
     this.closed = false;
+    /**
+     * The requests the current worker is answering (a background load may
+     * run beside another request): each one's way to fail, by id.
+     * @type {Map<number, (err: GenreError) => void>}
+     */
+    this.inFlight = new Map();
+    /** Whether the worker holds too much memory: replaced once it answers no request. */
+    this.stale = false;
   }
 
   get warm() {
@@ -868,6 +876,7 @@ class WorkerSlot {
       const id = this.nextId++;
       if (req.op !== 'load') this.used = true;
       const done = () => {
+        this.inFlight.delete(id);
         worker.removeEventListener('message', onMessage);
         worker.removeEventListener('error', onError);
         if (signal) signal.removeEventListener('abort', onAbort);
@@ -882,8 +891,9 @@ class WorkerSlot {
         }
         done();
         // A worker whose memory grew past the limit is replaced once idle
-        // (its WebAssembly memory would never shrink).
-        if (data.broken || (data.memory > MEMORY_LIMIT && !this.#streamOpen(req))) this.#restart();
+        // (its WebAssembly memory would never shrink); a broken one at once.
+        if (data.memory > MEMORY_LIMIT && !this.#streamOpen(req)) this.stale = true;
+        if (data.broken || (this.stale && this.inFlight.size === 0)) this.#restart();
         if (data.type === 'result') {
           resolve(data.value);
         } else {
@@ -905,6 +915,10 @@ class WorkerSlot {
         this.#restart();
         reject(cancelled());
       };
+      this.inFlight.set(id, (err) => {
+        done();
+        reject(err);
+      });
       worker.addEventListener('message', onMessage);
       worker.addEventListener('error', onError);
       if (signal) signal.addEventListener('abort', onAbort, { once: true });
@@ -951,6 +965,11 @@ class WorkerSlot {
     this.worker = null;
     this.answered = false;
     this.used = false;
+    this.stale = false;
+    // The other requests the worker was answering would never be answered.
+    const others = [...this.inFlight.values()];
+    this.inFlight.clear();
+    for (const fail of others) fail(new GenreError('internal', 'the worker was replaced while it answered this request (another request on it failed or was cancelled); try again'));
   }
 
   /**

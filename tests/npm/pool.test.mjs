@@ -228,6 +228,17 @@ window.shareRun = async (workers, modelUrl) => {
   return { cases, errors, after };
 };
 
+// Requests whose memory passes the limit (64 MB: the worker is replaced
+// once idle, and the replacement starts at once) follow one another.
+window.bigRun = async () => {
+  const c = await createClassifier({ workers: 1 });
+  const [y] = tune(6, 600, 44100);
+  const out = [];
+  for (let i = 0; i < 3; i++) out.push(JSON.stringify(await c.classifySamples(y, 44100)));
+  c.terminate();
+  return out;
+};
+
 window.badWorkerRun = async () => {
   try {
     await createClassifier({ workerUrl: '/no/such/worker.js' });
@@ -320,6 +331,13 @@ for (const [workers, model] of [[2, null], [3, null], [2, '/model/genre.postcard
     assert.equal(r.after.shared.follows, workers - 1);
   });
 }
+
+test('a worker replaced for its memory serves the requests that follow', { timeout: 300_000 }, async () => {
+  const r = await run('bigRun');
+  assert.equal(r.length, 3);
+  assert.equal(r[1], r[0]);
+  assert.equal(r[2], r[0]);
+});
 
 test('a worker script that does not load names its URL and the likely cause', { timeout: 60_000 }, async () => {
   const r = await run('badWorkerRun');
